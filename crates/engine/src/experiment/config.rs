@@ -1,0 +1,137 @@
+//! `ExperimentConfig`: everything that determines an experiment's numbers. The shareable link, the
+//! CLI's JSON and the exports are all this type.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::DatasetSpec;
+use crate::error::{EngineError, Result};
+use crate::loss::LossSpec;
+use crate::model::ModelSpec;
+use crate::optim::OptimizerSpec;
+use crate::resample::SamplerSpec;
+
+/// Bumped whenever the meaning of a stored config changes; older versions are migrated on load.
+pub const CONFIG_VERSION: u32 = 1;
+
+/// Largest mini-batch accepted.
+pub const MAX_BATCH: usize = 4096;
+/// Most epochs a headless run accepts.
+pub const MAX_EPOCHS: usize = 100_000;
+
+/// Which compute path trains the model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendChoice {
+    /// WebGPU (or native wgpu) when an adapter works, else the CPU path.
+    #[default]
+    Auto,
+    /// Always the engine's CPU path (bit-reproducible across machines).
+    Cpu,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExperimentConfig {
+    pub version: u32,
+    /// Root of every random stream (data, split, sampler, init, batches).
+    pub seed: u64,
+    pub dataset: DatasetSpec,
+    /// Fraction of each class held out for evaluation.
+    pub test_fraction: f64,
+    pub sampler: SamplerSpec,
+    pub model: ModelSpec,
+    pub loss: LossSpec,
+    pub optimizer: OptimizerSpec,
+    pub batch_size: usize,
+    /// Epochs for a headless run (`imlab run`); the app trains until paused.
+    pub epochs: usize,
+    /// Binary decision threshold on P(class 1); `None` predicts the arg-max.
+    pub threshold: Option<f64>,
+    pub backend: BackendChoice,
+}
+
+impl Default for ExperimentConfig {
+    fn default() -> Self {
+        ExperimentConfig {
+            version: CONFIG_VERSION,
+            seed: 42,
+            dataset: DatasetSpec::default(),
+            test_fraction: 0.3,
+            sampler: SamplerSpec::None,
+            model: ModelSpec::default(),
+            loss: LossSpec::default(),
+            optimizer: OptimizerSpec::default(),
+            batch_size: 32,
+            epochs: 100,
+            threshold: None,
+            backend: BackendChoice::Auto,
+        }
+    }
+}
+
+impl ExperimentConfig {
+    /// Checks every field; the error names the offending key and how to fix it.
+    pub fn validate(&self) -> Result<()> {
+        if self.version != CONFIG_VERSION {
+            return Err(EngineError::config(
+                "version",
+                format!(
+                    "this build reads version {CONFIG_VERSION}, got {}",
+                    self.version
+                ),
+            ));
+        }
+        let counts = self.dataset.validate()?;
+        if !(self.test_fraction > 0.0 && self.test_fraction < 1.0) {
+            return Err(EngineError::config(
+                "test_fraction",
+                format!(
+                    "must be strictly between 0 and 1, got {}",
+                    self.test_fraction
+                ),
+            ));
+        }
+        self.sampler.validate()?;
+        self.model.validate()?;
+        self.loss.validate()?;
+        self.optimizer.validate()?;
+        if self.batch_size == 0 || self.batch_size > MAX_BATCH {
+            return Err(EngineError::config(
+                "batch_size",
+                format!("must be 1 to {MAX_BATCH}, got {}", self.batch_size),
+            ));
+        }
+        if self.epochs == 0 || self.epochs > MAX_EPOCHS {
+            return Err(EngineError::config(
+                "epochs",
+                format!("must be 1 to {MAX_EPOCHS}, got {}", self.epochs),
+            ));
+        }
+        if let Some(t) = self.threshold {
+            if !(0.0..=1.0).contains(&t) {
+                return Err(EngineError::config(
+                    "threshold",
+                    format!("must be between 0 and 1, got {t}"),
+                ));
+            }
+            if counts.len() != 2 {
+                return Err(EngineError::config(
+                    "threshold",
+                    "a decision threshold applies to two classes only",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("config serializes")
+    }
+
+    pub fn from_json(s: &str) -> Result<Self> {
+        let c: ExperimentConfig =
+            serde_json::from_str(s).map_err(|e| EngineError::config("json", e.to_string()))?;
+        c.validate()?;
+        Ok(c)
+    }
+}

@@ -1,0 +1,16 @@
+//! Imbalance Lab engine: everything that decides an experiment's numbers, with no web or GPU
+//! dependency. Used by the app (`src/`), the GPU backend (`crates/gpu`) and the CLI (`crates/cli`).
+
+pub mod dataset;
+pub mod error;
+pub mod experiment;
+pub mod loss;
+pub mod math;
+pub mod metrics;
+pub mod model;
+pub mod optim;
+pub mod resample;
+pub mod rng;
+
+pub use error::{EngineError, Result};
+pub use experiment::{Experiment, ExperimentConfig, Snapshot};

@@ -1,0 +1,248 @@
+//! Multi-layer perceptron in f32: forward, backward, seeded initialization.
+//!
+//! Parameter layout (shared with the GPU kernels): for each layer in order, its weights `W` row-major
+//! `[fan_in][fan_out]` (`W[k·fan_out + j]`), then its bias `[fan_out]`, all in one flat vector.
+//!
+//! Sums run in a fixed order (bias added after the ascending-k dot product) and no platform math is
+//! used, so results are bit-identical on every target. `ndarray`'s `dot` is not used because its
+//! kernel is chosen by run-time CPU feature detection, which would break that guarantee.
+
+use super::{Activation, ModelSpec};
+use crate::rng::Rng;
+
+/// Where one layer's parameters live in the flat vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerShape {
+    pub fan_in: usize,
+    pub fan_out: usize,
+    pub w_offset: usize,
+    pub b_offset: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mlp {
+    pub layers: Vec<LayerShape>,
+    pub activation: Activation,
+    pub params: Vec<f32>,
+}
+
+/// Per-batch buffers reused across steps (pre-activations and activations of every layer).
+#[derive(Clone, Debug, Default)]
+pub struct MlpWorkspace {
+    z: Vec<Vec<f32>>,
+    a: Vec<Vec<f32>>,
+    delta: Vec<f32>,
+    delta_prev: Vec<f32>,
+}
+
+impl Mlp {
+    /// Glorot-uniform weights `U(−√(6/(fan_in+fan_out)), +…)` from the `init` stream, zero biases.
+    pub fn new(spec: &ModelSpec, n_features: usize, n_classes: usize, rng: &mut Rng) -> Self {
+        let widths = spec.widths(n_features, n_classes);
+        let mut layers = Vec::with_capacity(widths.len() - 1);
+        let mut offset = 0;
+        for w in widths.windows(2) {
+            let (fan_in, fan_out) = (w[0], w[1]);
+            layers.push(LayerShape {
+                fan_in,
+                fan_out,
+                w_offset: offset,
+                b_offset: offset + fan_in * fan_out,
+            });
+            offset += fan_in * fan_out + fan_out;
+        }
+        let mut params = vec![0.0f32; offset];
+        for l in &layers {
+            let limit = (6.0 / (l.fan_in + l.fan_out) as f64).sqrt();
+            for p in &mut params[l.w_offset..l.b_offset] {
+                *p = rng.uniform_range(-limit, limit) as f32;
+            }
+        }
+        Mlp {
+            layers,
+            activation: spec.activation,
+            params,
+        }
+    }
+
+    pub fn n_params(&self) -> usize {
+        self.params.len()
+    }
+
+    pub fn n_outputs(&self) -> usize {
+        self.layers.last().map_or(0, |l| l.fan_out)
+    }
+
+    /// Logits for `n` rows of `x` (row-major, f32); keeps the intermediates in `ws` for `backward`.
+    pub fn forward<'w>(&self, x: &[f32], n: usize, ws: &'w mut MlpWorkspace) -> &'w [f32] {
+        let depth = self.layers.len();
+        ws.z.resize(depth, Vec::new());
+        ws.a.resize(depth, Vec::new());
+        for (li, l) in self.layers.iter().enumerate() {
+            let (before, after) = ws.a.split_at_mut(li);
+            let input: &[f32] = if li == 0 { x } else { &before[li - 1] };
+            let z = &mut ws.z[li];
+            z.clear();
+            z.resize(n * l.fan_out, 0.0);
+            let w = &self.params[l.w_offset..l.b_offset];
+            let b = &self.params[l.b_offset..l.b_offset + l.fan_out];
+            for i in 0..n {
+                let row = &input[i * l.fan_in..(i + 1) * l.fan_in];
+                let out = &mut z[i * l.fan_out..(i + 1) * l.fan_out];
+                for (k, &xk) in row.iter().enumerate() {
+                    let wk = &w[k * l.fan_out..(k + 1) * l.fan_out];
+                    for (o, &wkj) in out.iter_mut().zip(wk) {
+                        *o += xk * wkj;
+                    }
+                }
+                for (o, &bj) in out.iter_mut().zip(b) {
+                    *o += bj;
+                }
+            }
+            let a = &mut after[0];
+            a.clear();
+            if li + 1 == depth {
+                a.extend_from_slice(z);
+            } else {
+                a.extend(z.iter().map(|&v| self.activation.apply(v)));
+            }
+        }
+        &ws.a[depth - 1]
+    }
+
+    /// Gradient of the loss with respect to every parameter, given `dlogits` (n × outputs) for the
+    /// batch last passed to `forward`. Writes into `grad` (same layout as `params`).
+    pub fn backward(
+        &self,
+        x: &[f32],
+        n: usize,
+        dlogits: &[f32],
+        ws: &mut MlpWorkspace,
+        grad: &mut [f32],
+    ) {
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        ws.delta.clear();
+        ws.delta.extend_from_slice(dlogits);
+        for li in (0..self.layers.len()).rev() {
+            let l = self.layers[li];
+            let input: &[f32] = if li == 0 { x } else { &ws.a[li - 1] };
+            let (gw, gb) =
+                grad[l.w_offset..l.b_offset + l.fan_out].split_at_mut(l.fan_in * l.fan_out);
+            for i in 0..n {
+                let d = &ws.delta[i * l.fan_out..(i + 1) * l.fan_out];
+                let row = &input[i * l.fan_in..(i + 1) * l.fan_in];
+                for (k, &xk) in row.iter().enumerate() {
+                    let g = &mut gw[k * l.fan_out..(k + 1) * l.fan_out];
+                    for (gkj, &dj) in g.iter_mut().zip(d) {
+                        *gkj += xk * dj;
+                    }
+                }
+                for (gbj, &dj) in gb.iter_mut().zip(d) {
+                    *gbj += dj;
+                }
+            }
+            if li == 0 {
+                break;
+            }
+            let w = &self.params[l.w_offset..l.b_offset];
+            ws.delta_prev.clear();
+            ws.delta_prev.resize(n * l.fan_in, 0.0);
+            let z_prev = &ws.z[li - 1];
+            let a_prev = &ws.a[li - 1];
+            for i in 0..n {
+                let d = &ws.delta[i * l.fan_out..(i + 1) * l.fan_out];
+                for k in 0..l.fan_in {
+                    let wk = &w[k * l.fan_out..(k + 1) * l.fan_out];
+                    let mut s = 0.0f32;
+                    for (&wkj, &dj) in wk.iter().zip(d) {
+                        s += wkj * dj;
+                    }
+                    let idx = i * l.fan_in + k;
+                    ws.delta_prev[idx] = s * self.activation.derivative(z_prev[idx], a_prev[idx]);
+                }
+            }
+            std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
+        }
+    }
+
+    /// Class probabilities (softmax of the logits) for `n` rows, row-major `n × K`.
+    pub fn predict_proba(&self, x: &[f32], n: usize) -> Vec<f32> {
+        let mut ws = MlpWorkspace::default();
+        let mut out = self.forward(x, n, &mut ws).to_vec();
+        let k = self.n_outputs();
+        for row in out.chunks_mut(k) {
+            softmax_in_place(row);
+        }
+        out
+    }
+}
+
+/// Numerically stable softmax of one row (max subtracted), in f32 with the engine's `expf`.
+pub fn softmax_in_place(row: &mut [f32]) {
+    let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut s = 0.0f32;
+    for v in row.iter_mut() {
+        *v = crate::math::expf(*v - m);
+        s += *v;
+    }
+    for v in row.iter_mut() {
+        *v /= s;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ce(m: &Mlp, x: &[f32], y: &[usize]) -> f64 {
+        let p = m.predict_proba(x, y.len());
+        let k = m.n_outputs();
+        y.iter()
+            .enumerate()
+            .map(|(i, &c)| -(p[i * k + c] as f64).ln())
+            .sum::<f64>()
+            / y.len() as f64
+    }
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        for act in Activation::ALL {
+            let spec = ModelSpec {
+                hidden: vec![5, 4],
+                activation: act,
+            };
+            let mut rng = Rng::from_seed(4);
+            let mut m = Mlp::new(&spec, 3, 3, &mut rng);
+            for p in m.params.iter_mut() {
+                *p += 0.05 * rng.normal() as f32;
+            }
+            let x: Vec<f32> = (0..12).map(|_| rng.normal() as f32).collect();
+            let y = vec![0, 2, 1, 2];
+            let mut ws = MlpWorkspace::default();
+            let logits = m.forward(&x, 4, &mut ws).to_vec();
+            let mut d = logits.clone();
+            for (i, row) in d.chunks_mut(3).enumerate() {
+                softmax_in_place(row);
+                row[y[i]] -= 1.0;
+                row.iter_mut().for_each(|v| *v /= 4.0);
+            }
+            let mut g = vec![0.0; m.n_params()];
+            m.backward(&x, 4, &d, &mut ws, &mut g);
+            for pi in (0..m.n_params()).step_by(3) {
+                let h = 1e-3f32;
+                let orig = m.params[pi];
+                m.params[pi] = orig + h;
+                let up = ce(&m, &x, &y);
+                m.params[pi] = orig - h;
+                let down = ce(&m, &x, &y);
+                m.params[pi] = orig;
+                let num = (up - down) / (2.0 * h as f64);
+                assert!(
+                    (num - g[pi] as f64).abs() < 2e-3 + 2e-2 * num.abs(),
+                    "{act:?} param {pi}: numeric {num}, analytic {}",
+                    g[pi]
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Adam, exactly as PyTorch's `torch.optim.Adam` (non-amsgrad, L2 `weight_decay` added to the gradient):
+//! `m ← β1 m + (1−β1) g`, `v ← β2 v + (1−β2) g²`, `p ← p − lr · (m / b1) / (√(v / b2) + ε)` with
+//! `b1 = 1 − β1^t`, `b2 = 1 − β2^t`. The GPU kernel `crates/gpu/src/shaders/adam.wgsl` is the same.
+
+use super::StepScalars;
+
+#[allow(clippy::too_many_arguments)]
+pub fn adam_update(
+    params: &mut [f32],
+    grad: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    s: StepScalars,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    weight_decay: f32,
+) {
+    for i in 0..params.len() {
+        let g = grad[i] + weight_decay * params[i];
+        m[i] = beta1 * m[i] + (1.0 - beta1) * g;
+        v[i] = beta2 * v[i] + (1.0 - beta2) * g * g;
+        let m_hat = m[i] / s.bias1;
+        let v_hat = v[i] / s.bias2;
+        params[i] -= s.lr * m_hat / (v_hat.sqrt() + eps);
+    }
+}

@@ -1,0 +1,1 @@
+//! GPU backend (filled in by the GPU work).
