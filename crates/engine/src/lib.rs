@@ -8,6 +8,7 @@ pub mod loss;
 pub mod math;
 pub mod metrics;
 pub mod model;
+pub mod neighbors;
 pub mod optim;
 pub mod resample;
 pub mod rng;

@@ -1,5 +1,9 @@
 //! Resampling of the training split (`methods-spec.md` §A). Samplers never see the test split.
 
+mod strategy;
+
+pub use strategy::{Plan, SamplerFamily, SamplingStrategy};
+
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::Dataset;
