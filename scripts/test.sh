@@ -23,6 +23,9 @@ cargo clippy -p imbalance-lab --target wasm32-unknown-unknown -- -D warnings
 step "cargo test (native: engine, GPU parity on lavapipe, CLI)"
 cargo test --workspace
 
+step "engine determinism on wasm32 (Node.js): same fingerprint as native"
+cargo test -p imlab-engine --target wasm32-unknown-unknown --test determinism
+
 step "trunk build --release"
 trunk build --release --offline
 
