@@ -403,15 +403,17 @@ mod tests {
 
     #[test]
     fn round_trip_of_changed_settings() {
-        let mut c = ExperimentConfig::default();
-        c.seed = 7;
-        c.model.hidden = vec![32, 8];
-        c.optimizer = OptimizerSpec::Sgd {
-            lr: 0.05,
-            momentum: 0.9,
-            weight_decay: 0.0,
+        let mut c = ExperimentConfig {
+            seed: 7,
+            optimizer: OptimizerSpec::Sgd {
+                lr: 0.05,
+                momentum: 0.9,
+                weight_decay: 0.0,
+            },
+            threshold: Some(0.3),
+            ..ExperimentConfig::default()
         };
-        c.threshold = Some(0.3);
+        c.model.hidden = vec![32, 8];
         let f = to_fragment(&c, &BTreeMap::new());
         let p = parse_fragment(&f, &ExperimentConfig::default());
         assert!(p.issues.is_empty(), "{:?} from {f}", p.issues);
