@@ -170,7 +170,15 @@ pub fn parse(bytes: &[u8], options: &CsvOptions) -> Result<Table, CsvError> {
     if records.next_record(&mut fields)?.is_none() {
         return Err(CsvError::Empty);
     }
-    let header: Vec<String> = fields.iter().map(|f| f.trim().to_string()).collect();
+    // An unnamed column is shown by its position.
+    let header: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .map(|(j, f)| match f.trim() {
+            "" => format!("column {}", j + 1),
+            name => name.to_string(),
+        })
+        .collect();
     let n_columns = header.len();
     if n_columns > MAX_COLUMNS {
         return Err(CsvError::TooManyColumns {

@@ -26,9 +26,9 @@ pub enum LabelNoise {
 }
 
 impl LabelNoise {
+    /// Whether this is [`LabelNoise::None`] (a zero rate is kept as written, so a link round-trips).
     pub fn is_none(&self) -> bool {
         matches!(self, LabelNoise::None)
-            || matches!(self, LabelNoise::Uniform { rate } | LabelNoise::TowardMajority { rate } if *rate == 0.0)
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -47,9 +47,10 @@ impl LabelNoise {
         }
     }
 
-    /// Flips labels of `data` in place and returns the flipped rows (ascending). One uniform draw is
-    /// made per row, in row order, whatever the row's class, so the same seed flips the same rows when
-    /// only the rate changes (a higher rate flips a superset). `rng` should be a stream of its own:
+    /// Flips labels of `data` in place and returns the flipped rows (ascending). The draws per row are
+    /// the same whether or not it flips (uniform: a uniform and a target class; toward majority: a
+    /// uniform), in row order, so for one seed a higher rate flips a superset of the rows, to the
+    /// same targets. `rng` should be a stream of its own:
     /// [`super::DatasetSpec`] uses `data_rng.fork("label_noise", 0)` taken before any feature is drawn,
     /// so turning label noise on or off never moves a point.
     pub fn apply(&self, data: &mut Dataset, rng: &mut Rng) -> Vec<usize> {
@@ -62,8 +63,9 @@ impl LabelNoise {
                     return flipped;
                 }
                 for i in 0..data.len() {
-                    if rng.uniform() < rate {
-                        let other = rng.below(k - 1);
+                    let u = rng.uniform();
+                    let other = rng.below(k - 1);
+                    if u < rate {
                         let y = data.y[i];
                         data.y[i] = if other >= y { other + 1 } else { other };
                         flipped.push(i);
