@@ -1,14 +1,44 @@
-//! Datasets: the in-memory table, generators, class-count profiles and the train/test split.
+//! Datasets: the in-memory table, generators, class-count profiles, label noise, bundled and
+//! uploaded files, and the train/test split.
+//!
+//! One generator per file (`moons`, `blobs`, `circles`, `spiral`, `xor`, `checkerboard`,
+//! `two_gaussians`); [`DatasetSpec`] (in `spec`) says which data an experiment uses and turns itself
+//! into a [`Dataset`].
 
 mod blobs;
+pub mod bundled;
+mod checkerboard;
+mod circles;
+mod content_hash;
+pub mod csv;
+mod label_noise;
 mod moons;
+pub mod profile;
+mod source;
 mod spec;
+mod spiral;
 mod split;
+mod subsample;
+mod two_gaussians;
+mod xor;
 
-pub use blobs::blobs;
+pub use blobs::{blobs, circle_centers, gaussian_mixture, GaussianComponent};
+pub use bundled::BundledName;
+pub use checkerboard::checkerboard;
+pub use circles::circles;
+pub use content_hash::{content_hash, fnv1a64, is_content_hash};
+pub use csv::LabelColumn;
+pub use label_noise::{majority_class, LabelNoise, MAX_LABEL_NOISE};
 pub use moons::moons;
-pub use spec::{ClassCounts, DatasetSpec, Generator};
+pub use source::{DataSource, MemorySource, NoData};
+pub use spec::{
+    ClassCounts, DataOrigin, DatasetSpec, Generator, LoadedDataset, MAX_CLASSES, MAX_ROWS,
+};
+pub use spiral::spiral;
 pub use split::{stratified_split, Split};
+pub use subsample::subsample_indices;
+pub use two_gaussians::{paper_counts as menon_paper_counts, two_gaussians};
+pub use xor::xor;
 
 /// A labelled table: `x` is row-major `n × n_features`, labels are `0..n_classes`.
 ///
