@@ -14,6 +14,8 @@ use crate::math;
 #[derive(Clone, Debug)]
 pub struct Rng {
     s: [u64; 4],
+    /// The seed this stream was made from; children are derived from it, not from the state.
+    origin: u64,
 }
 
 fn splitmix64(state: &mut u64) -> u64 {
@@ -43,7 +45,7 @@ impl Rng {
             splitmix64(&mut st),
             splitmix64(&mut st),
         ];
-        Rng { s }
+        Rng { s, origin: seed }
     }
 
     /// The stream called `name` of the experiment seeded with `seed`.
@@ -51,10 +53,12 @@ impl Rng {
         Self::from_seed(seed ^ fnv1a(name).rotate_left(17))
     }
 
-    /// A child stream, e.g. one per epoch or per class, independent of how much the parent was used.
+    /// A child stream, e.g. one per epoch or per class. It depends on the parent's seed, the name and
+    /// the index only, not on how much the parent was used, so adding a draw somewhere never shifts
+    /// another stream.
     pub fn fork(&self, name: &str, index: u64) -> Self {
-        let base = self.s[0] ^ self.s[2].rotate_left(29);
-        Self::from_seed(base ^ fnv1a(name) ^ index.wrapping_mul(0xD6E8_FEB8_6659_FD93))
+        let key = splitmix64(&mut (self.origin ^ fnv1a(name).rotate_left(31)));
+        Self::from_seed(key ^ index.wrapping_mul(0xD6E8_FEB8_6659_FD93))
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -142,6 +146,16 @@ mod tests {
         let mut s = Rng::stream(7, "split");
         let mut t = Rng::stream(7, "init");
         assert_ne!(s.next_u64(), t.next_u64());
+    }
+
+    #[test]
+    fn forks_do_not_depend_on_parent_usage() {
+        let fresh = Rng::stream(5, "data");
+        let mut used = Rng::stream(5, "data");
+        used.next_u64();
+        assert_eq!(fresh.fork("x", 3).next_u64(), used.fork("x", 3).next_u64());
+        assert_ne!(fresh.fork("x", 3).next_u64(), fresh.fork("x", 4).next_u64());
+        assert_ne!(fresh.fork("x", 3).next_u64(), fresh.fork("y", 3).next_u64());
     }
 
     #[test]
