@@ -6,6 +6,7 @@ use super::snapshot::{ClassScores, EpochRecord, Snapshot};
 use super::ExperimentConfig;
 use crate::dataset::{stratified_split, Dataset};
 use crate::error::{EngineError, Result};
+use crate::loss::Loss;
 use crate::metrics::ConfusionMatrix;
 use crate::model::{Mlp, MlpWorkspace};
 use crate::resample::Resampled;
@@ -29,6 +30,7 @@ pub struct Experiment {
     train_x: Vec<f32>,
     test_x: Vec<f32>,
     model: Mlp,
+    loss: Loss,
     opt_state: Vec<f32>,
     step: u64,
     batch: usize,
@@ -56,6 +58,7 @@ impl Experiment {
             .sampler
             .apply(&train, &mut Rng::stream(seed, "sampler"))?;
         let n_train = resampled.data.len();
+        let loss = config.loss.build(&resampled.data.class_counts())?;
         let model = Mlp::new(
             &config.model,
             data.n_features,
@@ -81,6 +84,7 @@ impl Experiment {
             batch,
             opt_state,
             model,
+            loss,
             resampled,
             train,
             test,
@@ -163,10 +167,7 @@ impl Experiment {
         let n = yb.len();
         let logits = self.model.forward(&xb, n, &mut self.ws);
         self.dlogits.resize(n * k, 0.0);
-        let loss = self
-            .config
-            .loss
-            .value_and_grad(logits, &yb, k, &mut self.dlogits);
+        let loss = self.loss.value_and_grad(logits, &yb, k, &mut self.dlogits);
         if !loss.is_finite() {
             return Err(self.diverged(loss));
         }
@@ -238,7 +239,7 @@ impl Experiment {
         for (i, &l) in losses.iter().enumerate() {
             self.epoch_losses.push(l);
             let done = first + i as u64 + 1;
-            if done % self.steps_per_epoch == 0 {
+            if done.is_multiple_of(self.steps_per_epoch) {
                 let mean = self.epoch_losses.iter().sum::<f64>() / self.epoch_losses.len() as f64;
                 self.epoch_losses.clear();
                 self.last_epoch_loss = Some(mean);
