@@ -370,6 +370,7 @@ mod tests {
             lr: 10.0,
             momentum: 0.99,
             weight_decay: 0.0,
+            nesterov: false,
         };
         let mut e = Experiment::new(cfg).unwrap();
         let err = e.train_steps(200).unwrap_err();
