@@ -6,7 +6,7 @@ mod mlp;
 
 pub use activation::Activation;
 pub use head::Head;
-pub use mlp::{LayerShape, Mlp, MlpWorkspace};
+pub use mlp::{softmax_in_place, LayerShape, Mlp, MlpWorkspace};
 
 use serde::{Deserialize, Serialize};
 
