@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod model;
 pub mod neighbors;
 pub mod optim;
+pub mod posthoc;
 pub mod resample;
 pub mod rng;
 

@@ -408,6 +408,7 @@ mod tests {
             optimizer: OptimizerSpec::Sgd {
                 lr: 0.05,
                 momentum: 0.9,
+                nesterov: false,
                 weight_decay: 0.0,
             },
             threshold: Some(0.3),

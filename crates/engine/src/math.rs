@@ -12,6 +12,11 @@ pub fn exp(x: f64) -> f64 {
 pub fn ln(x: f64) -> f64 {
     libm::log(x)
 }
+/// `ln(1 + x)`, accurate for small `x` (log-probabilities near 0, softplus).
+#[inline]
+pub fn ln_1p(x: f64) -> f64 {
+    libm::log1p(x)
+}
 #[inline]
 pub fn cos(x: f64) -> f64 {
     libm::cos(x)

@@ -6,9 +6,12 @@ use serde::{Deserialize, Serialize};
 use crate::dataset::DatasetSpec;
 use crate::error::{EngineError, Result};
 use crate::loss::LossSpec;
-use crate::model::ModelSpec;
+use crate::model::{Head, ModelSpec};
 use crate::optim::OptimizerSpec;
+use crate::posthoc::PostHoc;
 use crate::resample::SamplerSpec;
+
+use super::schedule::TrainingSchedule;
 
 /// Bumped whenever the meaning of a stored config changes; older versions are migrated on load.
 pub const CONFIG_VERSION: u32 = 1;
@@ -45,9 +48,16 @@ pub struct ExperimentConfig {
     pub batch_size: usize,
     /// Epochs for a headless run (`imlab run`); the app trains until paused.
     pub epochs: usize,
-    /// Binary decision threshold on P(class 1); `None` predicts the arg-max.
+    /// Binary decision threshold on P(class 1); `None` predicts the arg-max. (Kept for old links;
+    /// `posthoc` with `threshold` is the same.)
     pub threshold: Option<f64>,
     pub backend: BackendChoice,
+    /// Learning-rate schedule, deferred re-weighting, second stage.
+    pub schedule: TrainingSchedule,
+    /// Correction of the test scores before deciding (threshold, prior correction, logit adjustment).
+    pub posthoc: PostHoc,
+    /// τ-normalisation of the output layer at evaluation (Kang et al. 2020); `None`: off.
+    pub tau_normalization: Option<f32>,
 }
 
 impl Default for ExperimentConfig {
@@ -65,6 +75,9 @@ impl Default for ExperimentConfig {
             epochs: 100,
             threshold: None,
             backend: BackendChoice::Auto,
+            schedule: TrainingSchedule::default(),
+            posthoc: PostHoc::None,
+            tau_normalization: None,
         }
     }
 }
@@ -118,6 +131,41 @@ impl ExperimentConfig {
                 return Err(EngineError::config(
                     "threshold",
                     "a decision threshold applies to two classes only",
+                ));
+            }
+        }
+        self.schedule.validate()?;
+        self.posthoc.validate(counts.len())?;
+        if self.threshold.is_some() && self.posthoc != PostHoc::None {
+            return Err(EngineError::config(
+                "posthoc",
+                "set either `threshold` or `posthoc`, not both",
+            ));
+        }
+        if let Some(t) = self.tau_normalization {
+            if !(t.is_finite() && (0.0..=10.0).contains(&t)) {
+                return Err(EngineError::config(
+                    "tau_normalization",
+                    format!("τ must be in [0, 10], got {t}"),
+                ));
+            }
+        }
+        if self.schedule.drw.is_some()
+            && matches!(self.loss, LossSpec::Dice { .. } | LossSpec::AnyLoss { .. })
+        {
+            return Err(EngineError::config(
+                "drw",
+                format!(
+                    "deferred re-weighting needs a loss with class weights; `{}` has none",
+                    self.loss.name()
+                ),
+            ));
+        }
+        if let (LossSpec::Ldam { .. }, Head::Cosine { scale }) = (&self.loss, self.model.head) {
+            if scale != 1.0 {
+                return Err(EngineError::config(
+                    "head.scale",
+                    "LDAM scales the cosine logits itself (its `scale` s); keep the cosine head's scale at 1",
                 ));
             }
         }

@@ -1,9 +1,15 @@
 //! One experiment: its complete configuration, and the state that training advances.
 
+mod class_aware;
 mod config;
 mod runner;
+mod schedule;
 mod snapshot;
+mod stages;
 
-pub use config::{BackendChoice, ExperimentConfig, CONFIG_VERSION};
+pub use class_aware::class_aware_epoch;
+pub use config::{BackendChoice, ExperimentConfig, CONFIG_VERSION, MAX_BATCH, MAX_EPOCHS};
 pub use runner::{Experiment, TrainState};
+pub use schedule::{DeferredReweighting, SecondStage, SecondStageMethod, TrainingSchedule};
 pub use snapshot::{ClassScores, EpochRecord, Snapshot};
+pub use stages::{SecondStagePlan, StagePlan, StepPosition};

@@ -1,17 +1,33 @@
-//! `Experiment`: prepares data, split, resampling and model from a config, and trains step by step on
-//! the CPU path. The GPU backend runs the same schedule (`batch_indices`, `OptimizerSpec::scalars`)
-//! and hands its state back through [`Experiment::adopt`].
+//! `Experiment`: prepares data, split, resampling, loss and model from a config, and trains step by
+//! step on the CPU path. The GPU backend runs the same timetable — rows from [`Experiment::batch_indices`],
+//! per-step scalars from [`Experiment::step_scalars`], the loss of [`Experiment::loss_at`] (its
+//! [`Loss::gpu_form`]), parameters restricted to [`Experiment::trainable_range`] — and hands its state
+//! back through [`Experiment::adopt`]. A GPU submission must not cross [`Experiment::stage_boundary`]:
+//! the stage change (output-layer re-initialisation, fresh optimizer state) happens here, after which
+//! the GPU re-reads [`Experiment::state`].
 
+use std::ops::Range;
+
+use super::class_aware::class_aware_epoch;
+use super::schedule::SecondStageMethod;
 use super::snapshot::{ClassScores, EpochRecord, Snapshot};
+use super::stages::StagePlan;
 use super::ExperimentConfig;
 use crate::dataset::{stratified_split, DataSource, Dataset, NoData};
 use crate::error::{EngineError, Result};
+use crate::loss::{training_prior, Loss, LossSpec};
 use crate::metrics::ConfusionMatrix;
-use crate::model::{Mlp, MlpWorkspace};
+use crate::model::{softmax_in_place, Mlp, MlpWorkspace};
+use crate::optim::StepScalars;
+use crate::posthoc::PostHoc;
 use crate::resample::Resampled;
 use crate::rng::Rng;
 
+/// Rows per class drawn consecutively by the cRT sampler (`num_samples_cls` of the reference).
+const CRT_ROWS_PER_CLASS: usize = 4;
+
 /// Model and optimizer state at a step: what the GPU reads back and the CPU path takes over.
+/// In stage 2, `opt_state` covers only [`Experiment::trainable_range`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainState {
     pub step: u64,
@@ -26,15 +42,26 @@ pub struct Experiment {
     pub train: Dataset,
     pub test: Dataset,
     pub resampled: Resampled,
+    /// Training rows of every stage: the resampled set, then (two-phase training only) the original
+    /// training split.
     train_x: Vec<f32>,
+    train_y: Vec<usize>,
     test_x: Vec<f32>,
     model: Mlp,
+    loss: Loss,
+    /// The loss with the DRW weights, used from `plan.drw_start` on.
+    deferred_loss: Option<Loss>,
+    /// Stage 2's plain cross-entropy.
+    stage2_loss: Loss,
+    /// Class prior of the training split before resampling (post-hoc corrections).
+    prior: Vec<f64>,
+    plan: StagePlan,
+    in_stage2: bool,
     opt_state: Vec<f32>,
     step: u64,
     batch: usize,
-    steps_per_epoch: u64,
     batch_rng: Rng,
-    epoch_perm: Option<(u64, Vec<u32>)>,
+    epoch_rows: Option<((u8, u64), Vec<u32>)>,
     epoch_losses: Vec<f64>,
     last_epoch_loss: Option<f64>,
     history: Vec<EpochRecord>,
@@ -64,24 +91,62 @@ impl Experiment {
             .sampler
             .apply(&train, &mut Rng::stream(seed, "sampler"))?;
         let n_train = resampled.data.len();
-        let model = Mlp::new(
+        let counts = resampled.data.class_counts();
+        let loss = config.loss.build(&counts)?;
+        let deferred_loss = match &config.schedule.drw {
+            Some(d) => Some(loss.reweighted(&d.weights.compute(&counts)?)?),
+            None => None,
+        };
+        let stage2_loss = LossSpec::CrossEntropy.build(&counts)?;
+        let train_counts = train.class_counts();
+        let prior = if config.posthoc == PostHoc::None {
+            let total = train.len().max(1) as f64;
+            train_counts.iter().map(|&n| n as f64 / total).collect()
+        } else {
+            training_prior(&train_counts)?
+        };
+        let mut model = Mlp::new(
             &config.model,
             data.n_features,
             data.n_classes,
             &mut Rng::stream(seed, "init"),
         );
+        if let Some(b) = loss.output_bias_init() {
+            model.set_output_bias(b as f32);
+        }
         let batch = config.batch_size.min(n_train).max(1);
+        let steps_per_epoch = (n_train / batch).max(1) as u64;
+        let mut train_x = resampled.data.x_f32();
+        let mut train_y = resampled.data.y.clone();
+        let second_rows = match config.schedule.second_stage.as_ref().map(|s| s.method) {
+            Some(SecondStageMethod::ClassifierRetraining) => {
+                let present = counts.iter().filter(|&&n| n > 0).count();
+                present * counts.iter().copied().max().unwrap_or(0)
+            }
+            Some(SecondStageMethod::OutputFineTuning) => {
+                train_x.extend(train.x_f32());
+                train_y.extend_from_slice(&train.y);
+                train.len()
+            }
+            None => 0,
+        };
+        let plan = StagePlan::new(
+            &config.schedule,
+            config.epochs,
+            steps_per_epoch,
+            (second_rows / batch).max(1) as u64,
+        );
         let opt_state = vec![0.0; model.n_params() * config.optimizer.state_per_param()];
         Ok(Experiment {
-            train_x: resampled.data.x_f32(),
+            train_x,
+            train_y,
             test_x: test.x_f32(),
-            steps_per_epoch: (n_train / batch).max(1) as u64,
             batch_rng: Rng::stream(seed, "batches"),
             grad: vec![0.0; model.n_params()],
             backup: Vec::new(),
             dlogits: Vec::new(),
             ws: MlpWorkspace::default(),
-            epoch_perm: None,
+            epoch_rows: None,
             epoch_losses: Vec::new(),
             last_epoch_loss: None,
             history: Vec::new(),
@@ -89,6 +154,12 @@ impl Experiment {
             batch,
             opt_state,
             model,
+            loss,
+            deferred_loss,
+            stage2_loss,
+            prior,
+            plan,
+            in_stage2: false,
             resampled,
             train,
             test,
@@ -114,17 +185,34 @@ impl Experiment {
         self.batch
     }
 
+    /// Steps per epoch of stage 1 (stage 2's are in [`Self::plan`]).
     pub fn steps_per_epoch(&self) -> u64 {
-        self.steps_per_epoch
+        self.plan.steps_per_epoch
     }
 
-    /// The (resampled) training features as f32, row-major.
+    /// The run's timetable: epochs, DRW start, second stage.
+    pub fn plan(&self) -> &StagePlan {
+        &self.plan
+    }
+
+    /// Training rows of every stage as f32, row-major: the resampled training set first (rows
+    /// `0..resampled.data.len()`), then, for two-phase training, the original training split.
     pub fn train_x(&self) -> &[f32] {
         &self.train_x
     }
 
+    /// Labels of the rows of [`Self::train_x`].
+    pub fn train_y(&self) -> &[usize] {
+        &self.train_y
+    }
+
     pub fn test_x(&self) -> &[f32] {
         &self.test_x
+    }
+
+    /// Class prior of the training split before resampling (what post-hoc corrections divide by).
+    pub fn training_prior(&self) -> &[f64] {
+        &self.prior
     }
 
     pub fn state(&self) -> TrainState {
@@ -135,30 +223,115 @@ impl Experiment {
         }
     }
 
-    /// Rows of the training set used by step `step` (0-based). Each epoch is a fresh permutation
-    /// from the `batches` stream; the remainder that does not fill a batch is dropped (PyTorch's
-    /// `drop_last=True`), so every step has the same batch size, which the GPU kernels rely on.
+    /// The loss used by step `step` (the DRW switch and the second stage change it).
+    pub fn loss_at(&self, step: u64) -> &Loss {
+        pick_loss(
+            &self.plan,
+            &self.loss,
+            self.deferred_loss.as_ref(),
+            &self.stage2_loss,
+            step,
+        )
+    }
+
+    /// The loss built from the configuration (stage 1, before any DRW switch).
+    pub fn loss(&self) -> &Loss {
+        &self.loss
+    }
+
+    /// Learning rate and bias corrections of step `step` (0-based): the schedule's factor times the
+    /// base rate, with the optimizer's step count restarted at the second stage.
+    pub fn step_scalars(&self, step: u64) -> StepScalars {
+        let (factor, t) = self.plan.lr_factor_and_t(step, &self.config.schedule.lr);
+        self.config.optimizer.scheduled_scalars(t, factor)
+    }
+
+    /// Parameters updated by step `step`: all of them, or only the output layer in stage 2.
+    pub fn trainable_range(&self, step: u64) -> Range<usize> {
+        if self.plan.position(step).stage == 2 {
+            self.model.output_layer_range()
+        } else {
+            0..self.model.n_params()
+        }
+    }
+
+    /// First step of the second stage, if there is one.
+    pub fn stage_boundary(&self) -> Option<u64> {
+        self.plan.second.map(|s| s.start)
+    }
+
+    /// Rows of [`Self::train_x`] used by step `step` (0-based). Stage 1: each epoch is a fresh
+    /// permutation of the resampled rows from the `batches` stream, the remainder that does not fill
+    /// a batch dropped (PyTorch's `drop_last=True`), so every step has the same batch size, which the
+    /// GPU kernels rely on. Stage 2: class-aware epochs (cRT) or permutations of the original
+    /// training rows (two-phase), cycled if shorter than a batch.
     pub fn batch_indices(&mut self, step: u64) -> Vec<u32> {
-        let epoch = step / self.steps_per_epoch;
-        let within = (step % self.steps_per_epoch) as usize;
-        if self.epoch_perm.as_ref().map(|(e, _)| *e) != Some(epoch) {
-            let perm = self
+        let pos = self.plan.position(step);
+        let key = (pos.stage, pos.epoch);
+        if self.epoch_rows.as_ref().map(|(k, _)| *k) != Some(key) {
+            let rows = self.epoch_rows_for(pos.stage, pos.epoch);
+            self.epoch_rows = Some((key, rows));
+        }
+        let rows = &self.epoch_rows.as_ref().expect("set above").1;
+        let spe = match (pos.stage, self.plan.second) {
+            (2, Some(s)) => s.steps_per_epoch,
+            _ => self.plan.steps_per_epoch,
+        };
+        let within = (pos.local_step % spe) as usize;
+        (within * self.batch..(within + 1) * self.batch)
+            .map(|i| rows[i % rows.len()])
+            .collect()
+    }
+
+    fn epoch_rows_for(&self, stage: u8, epoch: u64) -> Vec<u32> {
+        let n_res = self.resampled.data.len();
+        let method = self.plan.second.map(|s| s.method);
+        match (stage, method) {
+            (2, Some(SecondStageMethod::ClassifierRetraining)) => class_aware_epoch(
+                &self.resampled.data.y,
+                self.data.n_classes,
+                CRT_ROWS_PER_CLASS,
+                &mut self.batch_rng.fork("crt_epoch", epoch),
+            ),
+            (2, Some(SecondStageMethod::OutputFineTuning)) => self
+                .batch_rng
+                .fork("fine_tune_epoch", epoch)
+                .permutation(self.train.len())
+                .into_iter()
+                .map(|i| (n_res + i) as u32)
+                .collect(),
+            _ => self
                 .batch_rng
                 .fork("epoch", epoch)
-                .permutation(self.resampled.data.len())
+                .permutation(n_res)
                 .into_iter()
                 .map(|i| i as u32)
-                .collect();
-            self.epoch_perm = Some((epoch, perm));
+                .collect(),
         }
-        let perm = &self.epoch_perm.as_ref().expect("set above").1;
-        perm[within * self.batch..(within + 1) * self.batch].to_vec()
+    }
+
+    /// Enters stage 2 when the run has reached it: cRT re-initialises the output layer; both
+    /// methods start a fresh optimizer state over the output layer only.
+    fn enter_stage_if_due(&mut self) {
+        let Some(s) = self.plan.second else { return };
+        if self.in_stage2 || self.step < s.start {
+            return;
+        }
+        if s.method == SecondStageMethod::ClassifierRetraining {
+            self.model
+                .reinit_output_layer(&mut Rng::stream(self.config.seed, "crt_init"));
+        }
+        let n = self.model.output_layer_range().len();
+        self.opt_state = vec![0.0; n * self.config.optimizer.state_per_param()];
+        self.in_stage2 = true;
     }
 
     /// One optimizer step on the CPU path. Returns the mini-batch loss. On a non-finite loss or
     /// parameters the step is undone and `Diverged` returned: the state stays the last good one.
     pub fn train_step(&mut self) -> Result<f64> {
-        let idx = self.batch_indices(self.step);
+        self.enter_stage_if_due();
+        let step = self.step;
+        let idx = self.batch_indices(step);
         let d = self.resampled.data.n_features;
         let k = self.model.n_outputs();
         let mut xb = Vec::with_capacity(idx.len() * d);
@@ -166,15 +339,19 @@ impl Experiment {
         for &i in &idx {
             let i = i as usize;
             xb.extend_from_slice(&self.train_x[i * d..(i + 1) * d]);
-            yb.push(self.resampled.data.y[i]);
+            yb.push(self.train_y[i]);
         }
         let n = yb.len();
         let logits = self.model.forward(&xb, n, &mut self.ws);
         self.dlogits.resize(n * k, 0.0);
-        let loss = self
-            .config
-            .loss
-            .value_and_grad(logits, &yb, k, &mut self.dlogits);
+        let loss_fn = pick_loss(
+            &self.plan,
+            &self.loss,
+            self.deferred_loss.as_ref(),
+            &self.stage2_loss,
+            step,
+        );
+        let loss = loss_fn.value_and_grad(logits, &yb, k, &mut self.dlogits);
         if !loss.is_finite() {
             return Err(self.diverged(loss));
         }
@@ -182,11 +359,13 @@ impl Experiment {
             .backward(&xb, n, &self.dlogits, &mut self.ws, &mut self.grad);
         self.backup.clone_from(&self.model.params);
         let opt_backup = self.opt_state.clone();
-        self.config.optimizer.update(
-            &mut self.model.params,
-            &self.grad,
+        let scalars = self.step_scalars(step);
+        let range = self.trainable_range(step);
+        self.config.optimizer.update_with(
+            &mut self.model.params[range.clone()],
+            &self.grad[range],
             &mut self.opt_state,
-            self.step + 1,
+            scalars,
         );
         if self.model.params.iter().any(|p| !p.is_finite()) {
             self.model.params.clone_from(&self.backup);
@@ -213,13 +392,14 @@ impl Experiment {
         Ok(())
     }
 
-    /// Trains `config.epochs` epochs on the CPU path (headless runs).
+    /// Trains `config.epochs` epochs, then the second stage if configured, on the CPU path.
     pub fn train_to_end(&mut self) -> Result<()> {
-        let total = self.config.epochs as u64 * self.steps_per_epoch;
-        self.train_steps(total.saturating_sub(self.step))
+        self.train_steps(self.plan.total_steps().saturating_sub(self.step))
     }
 
     /// Takes over state computed elsewhere (the GPU), with the mini-batch losses of the steps it ran.
+    /// If the state reaches the stage boundary, the stage change is applied here; read
+    /// [`Self::state`] back before continuing on the GPU.
     pub fn adopt(&mut self, state: TrainState, losses: &[f64]) -> Result<()> {
         if state.params.len() != self.model.n_params()
             || state.opt_state.len() != self.opt_state.len()
@@ -227,6 +407,13 @@ impl Experiment {
             return Err(EngineError::Data(
                 "the GPU returned state of the wrong size; staying on the last good state".into(),
             ));
+        }
+        if let Some(b) = self.stage_boundary() {
+            if self.step < b && state.step > b {
+                return Err(EngineError::Data(format!(
+                    "the GPU ran past the stage boundary at step {b}; staying on the last good state"
+                )));
+            }
         }
         if let Some(bad) = losses.iter().find(|l| !l.is_finite()) {
             return Err(self.diverged(*bad));
@@ -238,6 +425,7 @@ impl Experiment {
         self.opt_state = state.opt_state;
         self.step = state.step;
         self.record_losses(losses);
+        self.enter_stage_if_due();
         Ok(())
     }
 
@@ -246,14 +434,14 @@ impl Experiment {
         for (i, &l) in losses.iter().enumerate() {
             self.epoch_losses.push(l);
             let done = first + i as u64 + 1;
-            if done.is_multiple_of(self.steps_per_epoch) {
+            if self.plan.ends_epoch(done) {
                 let mean = self.epoch_losses.iter().sum::<f64>() / self.epoch_losses.len() as f64;
                 self.epoch_losses.clear();
                 self.last_epoch_loss = Some(mean);
-                let probs = self.model.predict_proba(&self.test_x, self.test.len());
+                let probs = self.test_probabilities();
                 let (cm, test_loss) = self.evaluate(&probs);
                 self.history.push(EpochRecord {
-                    epoch: done / self.steps_per_epoch,
+                    epoch: self.plan.epochs_completed(done),
                     step: done,
                     train_loss: mean,
                     test_loss,
@@ -264,18 +452,17 @@ impl Experiment {
         }
     }
 
-    /// Predicted label for one row of probabilities, honouring the binary threshold.
+    /// The post-hoc correction in force (`threshold` of older configs counts as one).
+    pub fn posthoc(&self) -> PostHoc {
+        match self.config.threshold {
+            Some(threshold) => PostHoc::Threshold { threshold },
+            None => self.config.posthoc.clone(),
+        }
+    }
+
+    /// Predicted label for one row of probabilities, after the post-hoc correction.
     pub fn decide(&self, probs: &[f32]) -> usize {
-        if let (Some(t), 2) = (self.config.threshold, probs.len()) {
-            return usize::from(f64::from(probs[1]) >= t);
-        }
-        let mut best = 0;
-        for (c, &p) in probs.iter().enumerate() {
-            if p > probs[best] {
-                best = c;
-            }
-        }
-        best
+        self.posthoc().decide(probs, &self.prior)
     }
 
     fn evaluate(&self, test_probs: &[f32]) -> (ConfusionMatrix, f64) {
@@ -293,9 +480,34 @@ impl Experiment {
         (cm, loss)
     }
 
+    /// The model used for evaluation: τ-normalised when configured.
+    pub fn evaluation_model(&self) -> Mlp {
+        match self.config.tau_normalization {
+            Some(tau) => self.model.tau_normalized(tau),
+            None => self.model.clone(),
+        }
+    }
+
+    /// Class probabilities of `n` rows of `x`: softmax of the evaluation model's logits times the
+    /// loss's prediction scale (LDAM's s; 1 otherwise).
+    pub fn predict_proba(&self, x: &[f32], n: usize) -> Vec<f32> {
+        let scale = self.loss.prediction_scale() as f32;
+        let model = self.evaluation_model();
+        let mut ws = MlpWorkspace::default();
+        let mut out = model.forward(x, n, &mut ws).to_vec();
+        let k = model.n_outputs();
+        for row in out.chunks_mut(k) {
+            if scale != 1.0 {
+                row.iter_mut().for_each(|v| *v *= scale);
+            }
+            softmax_in_place(row);
+        }
+        out
+    }
+
     /// Test-split class probabilities on the CPU path.
     pub fn test_probabilities(&self) -> Vec<f32> {
-        self.model.predict_proba(&self.test_x, self.test.len())
+        self.predict_proba(&self.test_x, self.test.len())
     }
 
     /// The snapshot from test probabilities computed anywhere (CPU, or the GPU's batched prediction).
@@ -317,7 +529,7 @@ impl Experiment {
         };
         Snapshot {
             step: self.step,
-            epoch: self.step / self.steps_per_epoch,
+            epoch: self.plan.epochs_completed(self.step),
             train_loss,
             test_loss,
             accuracy: cm.accuracy(),
@@ -333,6 +545,22 @@ impl Experiment {
 
     pub fn snapshot(&self) -> Snapshot {
         self.snapshot_from_probabilities(&self.test_probabilities())
+    }
+}
+
+fn pick_loss<'a>(
+    plan: &StagePlan,
+    base: &'a Loss,
+    deferred: Option<&'a Loss>,
+    stage2: &'a Loss,
+    step: u64,
+) -> &'a Loss {
+    if plan.position(step).stage == 2 {
+        stage2
+    } else if plan.uses_deferred_weights(step) {
+        deferred.unwrap_or(base)
+    } else {
+        base
     }
 }
 
@@ -380,6 +608,7 @@ mod tests {
             lr: 10.0,
             momentum: 0.99,
             weight_decay: 0.0,
+            nesterov: false,
         };
         let mut e = Experiment::new(cfg).unwrap();
         let err = e.train_steps(200).unwrap_err();

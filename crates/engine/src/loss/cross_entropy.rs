@@ -1,26 +1,37 @@
-//! Softmax cross-entropy, `L = (1/n) Σ_i −log softmax(z_i)[y_i]`; `∂L/∂z_i = (p_i − e_{y_i}) / n`.
-//! Reference: PyTorch `F.cross_entropy(reduction='mean')`.
+//! Softmax cross-entropy, plain and class-weighted.
+//!
+//! Plain: `L = (1/N) Σ_i −log softmax(z_i)[y_i]`, PyTorch `F.cross_entropy(reduction='mean')`.
+//! Weighted (`weighted_ce`): `L = Σ_i w_{y_i} ℓ_i / D` with the weights of [`ClassWeights`] (§B.1) and
+//! the reduction of §B.0 — PyTorch `F.cross_entropy(weight=w)` (torch-mean, the default) or TF1
+//! `softmax_cross_entropy(weights=…)` (tf-nonzero, the Class-Balanced-loss reference's softmax branch,
+//! Cui et al. CVPR 2019). Golden values: `oracle/golden_losses.json`.
 
-use crate::math;
+use super::softmax_family::SoftmaxForm;
+use super::{ClassWeights, Reduction};
+use crate::error::Result;
 
+/// Mean cross-entropy of a batch and its gradient with respect to `logits` (row-major n × k).
 pub fn cross_entropy(logits: &[f32], y: &[usize], k: usize, grad: &mut [f32]) -> f64 {
-    let n = y.len();
-    let inv_n = 1.0 / n as f64;
-    let mut total = 0.0f64;
-    for (i, &yi) in y.iter().enumerate() {
-        let z = &logits[i * k..(i + 1) * k];
-        let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
-        let sum: f64 = z.iter().map(|&v| math::exp(v as f64 - m)).sum();
-        let log_sum = math::ln(sum) + m;
-        total += log_sum - z[yi] as f64;
-        let g = &mut grad[i * k..(i + 1) * k];
-        for (j, gj) in g.iter_mut().enumerate() {
-            let p = math::exp(z[j] as f64 - log_sum);
-            let t = if j == yi { 1.0 } else { 0.0 };
-            *gj = ((p - t) * inv_n) as f32;
-        }
+    let z: Vec<f64> = logits[..y.len() * k]
+        .iter()
+        .map(|&v| f64::from(v))
+        .collect();
+    let mut g = vec![0.0f64; z.len()];
+    let value = SoftmaxForm::plain(k).value_and_grad(&z, y, k, &mut g);
+    for (out, v) in grad.iter_mut().zip(&g) {
+        *out = *v as f32;
     }
-    total * inv_n
+    value
+}
+
+/// `weighted_ce`: class weights from the training counts, then the chosen reduction.
+pub fn weighted_ce(
+    weights: &ClassWeights,
+    reduction: Reduction,
+    counts: &[usize],
+) -> Result<SoftmaxForm> {
+    let w = weights.compute(counts)?;
+    Ok(SoftmaxForm::plain(counts.len()).with_weights(w, reduction))
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 //!
 //! Parameter layout (shared with the GPU kernels): for each layer in order, its weights `W` row-major
 //! `[fan_in][fan_out]` (`W[k·fan_out + j]`), then its bias `[fan_out]`, all in one flat vector.
+//! The output layer is linear or cosine ([`Head`]); the layout is the same for both.
 //!
 //! Sums run in a fixed order (bias added after the ascending-k dot product) and no platform math is
 //! used, so results are bit-identical on every target. `ndarray`'s `dot` is not used because its
 //! kernel is chosen by run-time CPU feature detection, which would break that guarantee.
 
-use super::{Activation, ModelSpec};
+use super::head::{column_norms, cosine_backward, cosine_forward};
+use super::{Activation, Head, ModelSpec};
 use crate::rng::Rng;
 
 /// Where one layer's parameters live in the flat vector.
@@ -23,6 +25,7 @@ pub struct LayerShape {
 pub struct Mlp {
     pub layers: Vec<LayerShape>,
     pub activation: Activation,
+    pub head: Head,
     pub params: Vec<f32>,
 }
 
@@ -33,6 +36,9 @@ pub struct MlpWorkspace {
     a: Vec<Vec<f32>>,
     delta: Vec<f32>,
     delta_prev: Vec<f32>,
+    /// Cosine head: `‖h_i‖` of the batch rows and `‖w_j‖` of the output columns.
+    row_norms: Vec<f32>,
+    col_norms: Vec<f32>,
 }
 
 impl Mlp {
@@ -61,6 +67,7 @@ impl Mlp {
         Mlp {
             layers,
             activation: spec.activation,
+            head: spec.head,
             params,
         }
     }
@@ -71,6 +78,56 @@ impl Mlp {
 
     pub fn n_outputs(&self) -> usize {
         self.layers.last().map_or(0, |l| l.fan_out)
+    }
+
+    /// Where the output layer's weights and bias live in `params` (the layer cRT re-trains).
+    pub fn output_layer_range(&self) -> std::ops::Range<usize> {
+        self.layers
+            .last()
+            .map_or(0..0, |l| l.w_offset..l.b_offset + l.fan_out)
+    }
+
+    /// Re-initialises the output layer as `new` does (Glorot-uniform weights, zero bias) from `rng`;
+    /// the classifier re-training stage of Kang et al. (ICLR 2020) starts from this.
+    pub fn reinit_output_layer(&mut self, rng: &mut Rng) {
+        if let Some(l) = self.layers.last().copied() {
+            let limit = (6.0 / (l.fan_in + l.fan_out) as f64).sqrt();
+            for p in &mut self.params[l.w_offset..l.b_offset] {
+                *p = rng.uniform_range(-limit, limit) as f32;
+            }
+            self.params[l.b_offset..l.b_offset + l.fan_out].fill(0.0);
+        }
+    }
+
+    /// Sets every output bias to `b` (prior initialisation of the sigmoid focal losses).
+    pub fn set_output_bias(&mut self, b: f32) {
+        if let Some(l) = self.layers.last().copied() {
+            self.params[l.b_offset..l.b_offset + l.fan_out].fill(b);
+        }
+    }
+
+    /// τ-normalisation (Kang et al., "Decoupling Representation and Classifier for Long-Tailed
+    /// Recognition", ICLR 2020; `facebookresearch/classifier-balancing` `tau_norm.py`): each class's
+    /// output weights become `w_j / ‖w_j‖^τ` and the bias is dropped. τ = 0 keeps the weights (bias
+    /// still dropped); τ = 1 gives unit-norm weights. A post-hoc transform: returns a new model.
+    pub fn tau_normalized(&self, tau: f32) -> Mlp {
+        let mut m = self.clone();
+        if let Some(l) = m.layers.last().copied() {
+            let norms = column_norms(&m.params[l.w_offset..l.b_offset], &l);
+            let factors: Vec<f32> = norms
+                .iter()
+                .map(|&nj| 1.0 / crate::math::powf(nj, tau))
+                .collect();
+            for k in 0..l.fan_in {
+                let row =
+                    &mut m.params[l.w_offset + k * l.fan_out..l.w_offset + (k + 1) * l.fan_out];
+                for (w, f) in row.iter_mut().zip(&factors) {
+                    *w *= f;
+                }
+            }
+            m.params[l.b_offset..l.b_offset + l.fan_out].fill(0.0);
+        }
+        m
     }
 
     /// Logits for `n` rows of `x` (row-major, f32); keeps the intermediates in `ws` for `backward`.
@@ -86,6 +143,21 @@ impl Mlp {
             z.resize(n * l.fan_out, 0.0);
             let w = &self.params[l.w_offset..l.b_offset];
             let b = &self.params[l.b_offset..l.b_offset + l.fan_out];
+            if let (Head::Cosine { scale }, true) = (self.head, li + 1 == depth) {
+                cosine_forward(
+                    input,
+                    n,
+                    w,
+                    l,
+                    scale,
+                    z,
+                    &mut ws.row_norms,
+                    &mut ws.col_norms,
+                );
+                after[0].clear();
+                after[0].extend_from_slice(z);
+                continue;
+            }
             for i in 0..n {
                 let row = &input[i * l.fan_in..(i + 1) * l.fan_in];
                 let out = &mut z[i * l.fan_out..(i + 1) * l.fan_out];
@@ -123,11 +195,45 @@ impl Mlp {
         grad.iter_mut().for_each(|g| *g = 0.0);
         ws.delta.clear();
         ws.delta.extend_from_slice(dlogits);
-        for li in (0..self.layers.len()).rev() {
+        let depth = self.layers.len();
+        for li in (0..depth).rev() {
             let l = self.layers[li];
             let input: &[f32] = if li == 0 { x } else { &ws.a[li - 1] };
             let (gw, gb) =
                 grad[l.w_offset..l.b_offset + l.fan_out].split_at_mut(l.fan_in * l.fan_out);
+            if let (Head::Cosine { scale }, true) = (self.head, li + 1 == depth) {
+                let w = &self.params[l.w_offset..l.b_offset];
+                ws.delta_prev.clear();
+                ws.delta_prev.resize(n * l.fan_in, 0.0);
+                let dh = if li == 0 {
+                    None
+                } else {
+                    Some(&mut ws.delta_prev[..])
+                };
+                cosine_backward(
+                    input,
+                    n,
+                    w,
+                    &l,
+                    scale,
+                    &ws.a[li],
+                    &ws.delta,
+                    &ws.row_norms,
+                    &ws.col_norms,
+                    gw,
+                    dh,
+                );
+                if li == 0 {
+                    break;
+                }
+                let z_prev = &ws.z[li - 1];
+                let a_prev = &ws.a[li - 1];
+                for (idx, d) in ws.delta_prev.iter_mut().enumerate() {
+                    *d *= self.activation.derivative(z_prev[idx], a_prev[idx]);
+                }
+                std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
+                continue;
+            }
             for i in 0..n {
                 let d = &ws.delta[i * l.fan_out..(i + 1) * l.fan_out];
                 let row = &input[i * l.fan_in..(i + 1) * l.fan_in];
@@ -206,10 +312,16 @@ mod tests {
 
     #[test]
     fn backward_matches_finite_differences() {
-        for act in Activation::ALL {
+        let heads = [Head::Linear, Head::Cosine { scale: 3.0 }];
+        let cases = Activation::ALL
+            .into_iter()
+            .flat_map(|a| heads.map(|h| (a, h, vec![5, 4])))
+            .chain(heads.map(|h| (Activation::Relu, h, vec![])));
+        for (act, head, hidden) in cases {
             let spec = ModelSpec {
-                hidden: vec![5, 4],
+                hidden,
                 activation: act,
+                head,
             };
             let mut rng = Rng::from_seed(4);
             let mut m = Mlp::new(&spec, 3, 3, &mut rng);
@@ -239,10 +351,57 @@ mod tests {
                 let num = (up - down) / (2.0 * h as f64);
                 assert!(
                     (num - g[pi] as f64).abs() < 2e-3 + 2e-2 * num.abs(),
-                    "{act:?} param {pi}: numeric {num}, analytic {}",
+                    "{act:?} {head:?} param {pi}: numeric {num}, analytic {}",
                     g[pi]
                 );
             }
+        }
+    }
+
+    #[test]
+    fn tau_normalization_scales_columns_and_drops_the_bias() {
+        let spec = ModelSpec {
+            hidden: vec![3],
+            activation: Activation::Tanh,
+            head: Head::Linear,
+        };
+        let mut m = Mlp::new(&spec, 2, 4, &mut Rng::from_seed(9));
+        m.set_output_bias(0.5);
+        let l = *m.layers.last().unwrap();
+        let before = column_norms(&m.params[l.w_offset..l.b_offset], &l);
+        let unit = m.tau_normalized(1.0);
+        let after = column_norms(&unit.params[l.w_offset..l.b_offset], &l);
+        for n in after {
+            assert!((n - 1.0).abs() < 1e-6);
+        }
+        assert!(unit.params[l.b_offset..].iter().all(|&b| b == 0.0));
+        // τ = 0.5: ‖w_j‖ becomes ‖w_j‖^{1/2}.
+        let half = m.tau_normalized(0.5);
+        let got = column_norms(&half.params[l.w_offset..l.b_offset], &l);
+        for (g, b) in got.iter().zip(&before) {
+            assert!((g - b.sqrt()).abs() < 1e-6);
+        }
+        // Hidden layers are untouched.
+        assert_eq!(half.params[..l.w_offset], m.params[..l.w_offset]);
+    }
+
+    #[test]
+    fn cosine_logits_are_scaled_cosines() {
+        let spec = ModelSpec {
+            hidden: vec![],
+            activation: Activation::Relu,
+            head: Head::Cosine { scale: 2.0 },
+        };
+        let m = Mlp::new(&spec, 3, 2, &mut Rng::from_seed(3));
+        let x = [1.0f32, -2.0, 0.5];
+        let mut ws = MlpWorkspace::default();
+        let z = m.forward(&x, 1, &mut ws).to_vec();
+        for (j, zj) in z.iter().enumerate() {
+            let w: Vec<f32> = (0..3).map(|k| m.params[k * 2 + j]).collect();
+            let dot: f32 = w.iter().zip(&x).map(|(a, b)| a * b).sum();
+            let nw = w.iter().map(|v| v * v).sum::<f32>().sqrt();
+            let nx = x.iter().map(|v| v * v).sum::<f32>().sqrt();
+            assert!((zj - 2.0 * dot / (nw * nx)).abs() < 1e-6);
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Models: a multi-layer perceptron (zero hidden layers is softmax regression).
 
 mod activation;
+mod head;
 mod mlp;
 
 pub use activation::Activation;
-pub use mlp::{LayerShape, Mlp, MlpWorkspace};
+pub use head::Head;
+pub use mlp::{softmax_in_place, LayerShape, Mlp, MlpWorkspace};
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,9 @@ pub const MAX_HIDDEN_LAYERS: usize = 4;
 pub struct ModelSpec {
     pub hidden: Vec<usize>,
     pub activation: Activation,
+    /// Output layer form; configs without it get the linear head.
+    #[serde(default)]
+    pub head: Head,
 }
 
 impl Default for ModelSpec {
@@ -27,6 +32,7 @@ impl Default for ModelSpec {
         ModelSpec {
             hidden: vec![16, 16],
             activation: Activation::Relu,
+            head: Head::Linear,
         }
     }
 }
@@ -47,6 +53,14 @@ impl ModelSpec {
                 "hidden",
                 format!("each hidden layer needs 1 to {MAX_WIDTH} units, got {w}"),
             ));
+        }
+        if let Head::Cosine { scale } = self.head {
+            if !(scale.is_finite() && scale > 0.0 && scale <= 1000.0) {
+                return Err(EngineError::config(
+                    "head.scale",
+                    format!("the cosine head's scale must be in (0, 1000], got {scale}"),
+                ));
+            }
         }
         Ok(())
     }

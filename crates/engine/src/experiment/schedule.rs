@@ -1,0 +1,138 @@
+//! `TrainingSchedule`: how training changes over time — the learning-rate schedule, deferred
+//! re-weighting, and an optional second stage that re-trains only the output layer.
+//!
+//! * Learning rate: [`LrSchedule`] over the `epochs` of the run with `warmup_epochs` of linear
+//!   warm-up, applied through [`crate::Experiment::step_scalars`] (the CPU and the GPU use it).
+//! * DRW — Cao et al., NeurIPS 2019 (`kaidic/LDAM-DRW` `cifar_train.py`, `--train_rule DRW`): the loss
+//!   is unweighted until epoch `round(start_fraction · epochs)`, then uses `weights` (default:
+//!   effective number with β = 0.9999, the reference code's choice, `methods-spec.md` §F #8).
+//! * Second stage, after the `epochs` of stage 1, `epochs` more that update only the output layer
+//!   (fresh optimizer state; the stage's own learning-rate schedule, scaled by `lr_factor`), with
+//!   plain cross-entropy:
+//!   - `classifier_retraining` — cRT of Kang et al., ICLR 2020 (`facebookresearch/classifier-balancing`
+//!     `data/ClassAwareSampler.py`): the output layer is re-initialised and re-trained on class-balanced
+//!     batches drawn from the (resampled) training set (see `class_aware.rs`). Default `lr_factor` 1.
+//!   - `output_fine_tuning` — Buda et al.'s two-phase training (Neural Networks 2018, §B.11): the
+//!     output layer is fine-tuned on the original, imbalanced training split (before resampling),
+//!     base learning rate × 0.1 (default `lr_factor`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{EngineError, Result};
+use crate::loss::ClassWeights;
+use crate::optim::LrSchedule;
+
+use super::config::MAX_EPOCHS;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainingSchedule {
+    pub lr: LrSchedule,
+    pub warmup_epochs: usize,
+    pub drw: Option<DeferredReweighting>,
+    pub second_stage: Option<SecondStage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeferredReweighting {
+    /// Fraction of the run's epochs after which the weights switch on (0.8 = epoch 160 of 200).
+    pub start_fraction: f64,
+    pub weights: ClassWeights,
+}
+
+impl Default for DeferredReweighting {
+    fn default() -> Self {
+        DeferredReweighting {
+            start_fraction: 0.8,
+            weights: ClassWeights::EffectiveNumber { beta: 0.9999 },
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecondStageMethod {
+    /// Kang et al.'s cRT: re-initialised output layer, class-balanced batches.
+    #[default]
+    ClassifierRetraining,
+    /// Buda et al.'s phase 2: output layer fine-tuned on the original training split.
+    OutputFineTuning,
+}
+
+impl SecondStageMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            SecondStageMethod::ClassifierRetraining => "crt",
+            SecondStageMethod::OutputFineTuning => "two_phase",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecondStage {
+    pub method: SecondStageMethod,
+    pub epochs: usize,
+    /// Multiplies the base learning rate; `None`: 1 for cRT, 0.1 for two-phase training.
+    pub lr_factor: Option<f64>,
+}
+
+impl Default for SecondStage {
+    fn default() -> Self {
+        SecondStage {
+            method: SecondStageMethod::ClassifierRetraining,
+            epochs: 10,
+            lr_factor: None,
+        }
+    }
+}
+
+impl SecondStage {
+    pub fn lr_factor(&self) -> f64 {
+        self.lr_factor.unwrap_or(match self.method {
+            SecondStageMethod::ClassifierRetraining => 1.0,
+            SecondStageMethod::OutputFineTuning => 0.1,
+        })
+    }
+}
+
+impl TrainingSchedule {
+    pub fn validate(&self) -> Result<()> {
+        self.lr.validate()?;
+        if self.warmup_epochs > MAX_EPOCHS {
+            return Err(EngineError::config(
+                "warmup_epochs",
+                format!("at most {MAX_EPOCHS}, got {}", self.warmup_epochs),
+            ));
+        }
+        if let Some(d) = &self.drw {
+            if !(d.start_fraction > 0.0 && d.start_fraction <= 1.0) {
+                return Err(EngineError::config(
+                    "drw.start_fraction",
+                    format!(
+                        "the re-weighting starts at a fraction of the run in (0, 1], got {}",
+                        d.start_fraction
+                    ),
+                ));
+            }
+            d.weights.validate()?;
+        }
+        if let Some(s) = &self.second_stage {
+            if s.epochs == 0 || s.epochs > MAX_EPOCHS {
+                return Err(EngineError::config(
+                    "second_stage.epochs",
+                    format!("must be 1 to {MAX_EPOCHS}, got {}", s.epochs),
+                ));
+            }
+            let f = s.lr_factor();
+            if !(f.is_finite() && f > 0.0 && f <= 100.0) {
+                return Err(EngineError::config(
+                    "second_stage.lr_factor",
+                    format!("must be in (0, 100], got {f}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
