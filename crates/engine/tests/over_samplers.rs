@@ -104,7 +104,14 @@ fn counts_equal_imblearn() {
     assert!(checked >= 80, "only {checked} count cases ran");
 }
 
-const IMPLEMENTED: &[&str] = &["ros", "smote", "borderline1", "borderline2", "adasyn"];
+const IMPLEMENTED: &[&str] = &[
+    "ros",
+    "smote",
+    "borderline1",
+    "borderline2",
+    "adasyn",
+    "svm_smote",
+];
 const APPROXIMATE: &[&str] = &["smote_enn", "smote_tomek"];
 
 #[test]
@@ -401,7 +408,10 @@ fn position_on_line(x: &[f64], base: &[f64], nb: &[f64]) -> f64 {
 fn synthetic_rows_lie_between_base_and_an_allowed_neighbour() {
     for name in ["toy3", "toy4d", "doc3"] {
         let data = dataset(name);
-        for kind in IMPLEMENTED.iter().filter(|&&k| k != "ros") {
+        for kind in IMPLEMENTED
+            .iter()
+            .filter(|&&k| k != "ros" && k != "svm_smote")
+        {
             let out = run(&spec(kind, "auto", &json!({})), &data, 5);
             let k = 5;
             let mut tables: BTreeMap<usize, BTreeMap<usize, BTreeSet<usize>>> = BTreeMap::new();
@@ -643,5 +653,122 @@ fn borderline_without_danger_generates_nothing_and_says_so() {
             .roles
             .iter()
             .all(|r| r.role == PointRole::Safe));
+    }
+}
+
+/// The engine's SMO finds exactly scikit-learn's support vectors on every fixture set. (libsvm also
+/// shrinks its active set, which changes the path but not the optimum; a row whose α sat at the
+/// tolerance's edge could in principle differ — none does on these sets.)
+#[test]
+fn support_vectors_match_sklearn() {
+    use imlab_engine::resample::rbf_svc::{gamma_scale, support_vectors};
+    let exp = expected();
+    for case in exp["svm"].as_array().unwrap() {
+        let name = case["dataset"].as_str().unwrap();
+        let data = dataset(name);
+        let gamma = gamma_scale(&data);
+        let want_gamma = case["gamma"].as_f64().unwrap();
+        assert!(
+            (gamma - want_gamma).abs() <= 1e-12 * want_gamma,
+            "{gamma} vs {want_gamma}"
+        );
+        let got: BTreeSet<usize> = support_vectors(&data, 1.0, gamma, 1e-3)
+            .into_iter()
+            .collect();
+        let want: BTreeSet<usize> = usizes(&case["support"]).into_iter().collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+/// KMeans-SMOTE (invariants only, spec §G.5e): kept clusters pass the threshold and hold k+1 class
+/// rows; each makes ceil(s·w) rows from base/neighbour pairs inside its own class rows; weights sum
+/// to one; every row belongs to exactly one cluster.
+#[test]
+fn kmeans_smote_invariants() {
+    for name in ["toy3", "toy4d", "bin20"] {
+        let data = dataset(name);
+        let s = spec(
+            "kmeans_smote",
+            "auto",
+            &json!({ "n_clusters": 4, "cluster_balance_threshold": 0.1 }),
+        );
+        let out = match s.apply(&data, &mut Rng::stream(3, "sampler")) {
+            Ok(o) => o,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        let diag = &out.diagnostics;
+        assert_eq!(diag.cluster_of.len(), data.len());
+        let counts = data.class_counts();
+        let maj = *counts.iter().max().unwrap();
+        for class in 0..data.n_classes {
+            let s_c = maj - counts[class];
+            let infos: Vec<_> = diag.clusters.iter().filter(|c| c.class == class).collect();
+            if s_c == 0 {
+                assert!(infos.is_empty());
+                continue;
+            }
+            let wsum: f64 = infos.iter().filter(|c| c.kept).map(|c| c.weight).sum();
+            assert!((wsum - 1.0).abs() < 1e-12);
+            for info in &infos {
+                let members: Vec<usize> = (0..data.len())
+                    .filter(|&i| diag.cluster_of[i] == info.cluster)
+                    .collect();
+                assert_eq!(info.size, members.len());
+                let own: BTreeSet<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|&i| data.y[i] == class)
+                    .collect();
+                assert_eq!(info.class_rows, own.len());
+                let share = own.len() as f64 / members.len() as f64;
+                assert_eq!(info.kept, share >= 0.1 && own.len() > 2, "{name} {info:?}");
+                if info.kept {
+                    assert_eq!(info.generated, (s_c as f64 * info.weight).ceil() as usize);
+                }
+                let made = out.origin[data.len()..]
+                    .iter()
+                    .filter(|o| matches!(o, Origin::Synthetic { base, .. } if own.contains(base)))
+                    .count();
+                assert_eq!(
+                    made, info.generated,
+                    "{name} class {class} cluster {}",
+                    info.cluster
+                );
+                for o in &out.origin[data.len()..] {
+                    if let Origin::Synthetic { base, neighbor } = o {
+                        if own.contains(base) {
+                            assert!(own.contains(neighbor), "neighbour outside the cluster");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// SVM-SMOTE: interpolated rows come from danger support vectors, extrapolated ones from safe
+/// support vectors, stepping back by at most out_step.
+#[test]
+fn svm_smote_roles_and_steps() {
+    let data = dataset("toy3");
+    let out = run(&spec("svm_smote", "auto", &json!({})), &data, 6);
+    let role: BTreeMap<usize, PointRole> = out
+        .diagnostics
+        .roles
+        .iter()
+        .map(|r| (r.index, r.role))
+        .collect();
+    assert!(!out.diagnostics.support_vectors.is_empty());
+    for (i, o) in out.origin.iter().enumerate().skip(data.len()) {
+        let Origin::Synthetic { base, neighbor } = *o else {
+            panic!()
+        };
+        assert!(out.diagnostics.support_vectors.binary_search(&base).is_ok());
+        let t = position_on_line(out.data.row(i), data.row(base), data.row(neighbor));
+        match role[&base] {
+            PointRole::Danger => assert!((0.0..1.0).contains(&t)),
+            PointRole::Safe => assert!((-0.5 - 1e-12..=0.0).contains(&t), "t = {t}"),
+            PointRole::Noise => panic!("generated from a noise support vector"),
+        }
     }
 }

@@ -7,17 +7,23 @@
 mod adasyn;
 mod borderline_smote;
 mod diagnostics;
+pub mod kmeans;
+mod kmeans_smote;
 mod random_over_sampler;
+pub mod rbf_svc;
 mod smote;
 mod strategy;
+mod svm_smote;
 pub mod synthesis;
 
 pub use adasyn::Adasyn;
 pub use borderline_smote::{BorderlineKind, BorderlineSmote};
 pub use diagnostics::{AdasynWeight, ClusterInfo, Diagnostics, PointRole, RowRole};
+pub use kmeans_smote::KMeansSmote;
 pub use random_over_sampler::{class_std, smooth, RandomOverSampler, Shrinkage};
 pub use smote::Smote;
 pub use strategy::{Plan, SamplerFamily, SamplingStrategy};
+pub use svm_smote::SvmSmote;
 
 use serde::{Deserialize, Serialize};
 
@@ -75,13 +81,46 @@ pub enum SamplerSpec {
     Borderline1(BorderlineSmote),
     /// Borderline-SMOTE-2 (Han et al. 2005).
     Borderline2(BorderlineSmote),
+    /// KMeans-SMOTE (Last et al. 2017), experimental.
+    KmeansSmote(KMeansSmote),
     /// Random over-sampling, optionally smoothed (shrinkage).
     Ros(RandomOverSampler),
     /// SMOTE (Chawla et al. 2002).
     Smote(Smote),
+    /// SVM-SMOTE (Nguyen et al. 2011).
+    SvmSmote(SvmSmote),
 }
 
 impl SamplerSpec {
+    /// One instance of every method with the reference's defaults (the menu, and what the contract
+    /// tests in `tests/sampler_contract.rs` run over).
+    pub fn catalog() -> Vec<SamplerSpec> {
+        let all = vec![
+            SamplerSpec::None,
+            SamplerSpec::Adasyn(Adasyn::default()),
+            SamplerSpec::Borderline1(BorderlineSmote::default()),
+            SamplerSpec::Borderline2(BorderlineSmote::default()),
+            SamplerSpec::KmeansSmote(KMeansSmote::default()),
+            SamplerSpec::Ros(RandomOverSampler::default()),
+            SamplerSpec::Smote(Smote::default()),
+            SamplerSpec::SvmSmote(SvmSmote::default()),
+        ];
+        // Adding a variant breaks this match: list the new method above as well.
+        for s in &all {
+            match s {
+                SamplerSpec::None
+                | SamplerSpec::Adasyn(_)
+                | SamplerSpec::Borderline1(_)
+                | SamplerSpec::Borderline2(_)
+                | SamplerSpec::KmeansSmote(_)
+                | SamplerSpec::Ros(_)
+                | SamplerSpec::Smote(_)
+                | SamplerSpec::SvmSmote(_) => {}
+            }
+        }
+        all
+    }
+
     /// Stable short id, used in links and as the JSON `kind`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -89,8 +128,10 @@ impl SamplerSpec {
             SamplerSpec::Adasyn(_) => "adasyn",
             SamplerSpec::Borderline1(_) => "borderline1",
             SamplerSpec::Borderline2(_) => "borderline2",
+            SamplerSpec::KmeansSmote(_) => "kmeans_smote",
             SamplerSpec::Ros(_) => "ros",
             SamplerSpec::Smote(_) => "smote",
+            SamplerSpec::SvmSmote(_) => "svm_smote",
         }
     }
 
@@ -102,8 +143,10 @@ impl SamplerSpec {
             SamplerSpec::Adasyn(_)
             | SamplerSpec::Borderline1(_)
             | SamplerSpec::Borderline2(_)
+            | SamplerSpec::KmeansSmote(_)
             | SamplerSpec::Ros(_)
-            | SamplerSpec::Smote(_) => Some(SamplerFamily::Over),
+            | SamplerSpec::Smote(_)
+            | SamplerSpec::SvmSmote(_) => Some(SamplerFamily::Over),
         }
     }
 
@@ -113,8 +156,10 @@ impl SamplerSpec {
             SamplerSpec::None => Ok(()),
             SamplerSpec::Adasyn(s) => s.validate(),
             SamplerSpec::Borderline1(s) | SamplerSpec::Borderline2(s) => s.validate(),
+            SamplerSpec::KmeansSmote(s) => s.validate(),
             SamplerSpec::Ros(s) => s.validate(),
             SamplerSpec::Smote(s) => s.validate(),
+            SamplerSpec::SvmSmote(s) => s.validate(),
         }
     }
 
@@ -126,8 +171,10 @@ impl SamplerSpec {
             SamplerSpec::Adasyn(s) => s.apply(train, rng),
             SamplerSpec::Borderline1(s) => s.apply(BorderlineKind::One, train, rng),
             SamplerSpec::Borderline2(s) => s.apply(BorderlineKind::Two, train, rng),
+            SamplerSpec::KmeansSmote(s) => s.apply(train, rng),
             SamplerSpec::Ros(s) => s.apply(train, rng),
             SamplerSpec::Smote(s) => s.apply(train, rng),
+            SamplerSpec::SvmSmote(s) => s.apply(train, rng),
         }
     }
 }
