@@ -54,9 +54,5 @@ pub fn floats(v: &Value) -> Vec<f64> {
 }
 
 pub fn matrix(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| floats(r))
-        .collect()
+    v.as_array().unwrap().iter().flat_map(floats).collect()
 }
