@@ -25,6 +25,39 @@ pub use smote::Smote;
 pub use strategy::{Plan, SamplerFamily, SamplingStrategy};
 pub use svm_smote::SvmSmote;
 
+// ---- combinations: SMOTE then a cleaner (branch `over`) ----
+mod smote_enn;
+mod smote_tomek;
+
+pub use smote_enn::SmoteEnn;
+pub use smote_tomek::SmoteTomek;
+// ---- end of the combinations block ----
+
+// ---- under-sampling and cleaning samplers (branch `under`) ----
+pub mod all_knn;
+pub mod cluster_centroids;
+pub mod condensed_nearest_neighbour;
+pub mod edited_nearest_neighbours;
+pub mod near_miss;
+mod neighbour_vote;
+pub mod neighbourhood_cleaning_rule;
+pub mod one_sided_selection;
+pub mod random_under_sampler;
+pub mod repeated_edited_nearest_neighbours;
+pub mod tomek_links;
+
+pub use all_knn::AllKnn;
+pub use cluster_centroids::{ClusterCentroids, Voting};
+pub use condensed_nearest_neighbour::CondensedNearestNeighbour;
+pub use edited_nearest_neighbours::{EditedNearestNeighbours, KindSel};
+pub use near_miss::NearMiss;
+pub use neighbourhood_cleaning_rule::NeighbourhoodCleaningRule;
+pub use one_sided_selection::OneSidedSelection;
+pub use random_under_sampler::RandomUnderSampler;
+pub use repeated_edited_nearest_neighbours::RepeatedEditedNearestNeighbours;
+pub use tomek_links::TomekLinks;
+// ---- end of the under-sampling block ----
+
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::Dataset;
@@ -44,6 +77,10 @@ pub enum Origin {
     Smoothed { index: usize },
     /// Generated on the line from row `base` toward row `neighbor` (SMOTE family).
     Synthetic { base: usize, neighbor: usize },
+    // ---- under-sampling block (branch `under`) ----
+    /// A cluster centroid (cluster centroids, soft voting): `cluster` indexes the clusters that
+    /// `cluster_centroids::ClusterCentroids::fit` reports, in ascending class order.
+    Centroid { cluster: usize },
 }
 
 /// The resampled training set, each row's origin, and what the sampler found out on the way.
@@ -53,6 +90,41 @@ pub struct Resampled {
     pub origin: Vec<Origin>,
     pub diagnostics: Diagnostics,
 }
+
+// ---- under-sampling block (branch `under`) ----
+impl Resampled {
+    /// Rows `kept` of `data` (indices into it), in that order, each marked as an original row.
+    pub fn from_kept(data: &Dataset, kept: &[usize]) -> Self {
+        Resampled {
+            data: data.select(kept),
+            origin: kept
+                .iter()
+                .map(|&index| Origin::Original { index })
+                .collect(),
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    /// Already-assembled rows and their origins (prototype generation).
+    pub fn from_parts(data: Dataset, origin: Vec<Origin>) -> Self {
+        debug_assert_eq!(data.len(), origin.len());
+        Resampled {
+            data,
+            origin,
+            diagnostics: Diagnostics::default(),
+        }
+    }
+}
+
+/// Rows of `0..n_rows` that are not in `kept`, ascending: what a cleaning sampler removed.
+pub fn removed_rows(n_rows: usize, kept: &[usize]) -> Vec<usize> {
+    let mut keep = vec![false; n_rows];
+    for &i in kept {
+        keep[i] = true;
+    }
+    (0..n_rows).filter(|&i| !keep[i]).collect()
+}
+// ---- end of the under-sampling block ----
 
 impl Resampled {
     /// The training split unchanged.
@@ -89,6 +161,22 @@ pub enum SamplerSpec {
     Smote(Smote),
     /// SVM-SMOTE (Nguyen et al. 2011).
     SvmSmote(SvmSmote),
+    /// SMOTE, then Edited Nearest Neighbours on every class (Batista et al. 2004).
+    SmoteEnn(SmoteEnn),
+    /// SMOTE, then removal of both ends of every Tomek link (Batista et al. 2003).
+    SmoteTomek(SmoteTomek),
+    // ---- under-sampling and cleaning (branch `under`) ----
+    RandomUnderSampler(RandomUnderSampler),
+    TomekLinks(TomekLinks),
+    EditedNearestNeighbours(EditedNearestNeighbours),
+    RepeatedEditedNearestNeighbours(RepeatedEditedNearestNeighbours),
+    AllKnn(AllKnn),
+    CondensedNearestNeighbour(CondensedNearestNeighbour),
+    OneSidedSelection(OneSidedSelection),
+    NeighbourhoodCleaningRule(NeighbourhoodCleaningRule),
+    NearMiss(NearMiss),
+    ClusterCentroids(ClusterCentroids),
+    // ---- end of the under-sampling block ----
 }
 
 impl SamplerSpec {
@@ -104,6 +192,18 @@ impl SamplerSpec {
             SamplerSpec::Ros(RandomOverSampler::default()),
             SamplerSpec::Smote(Smote::default()),
             SamplerSpec::SvmSmote(SvmSmote::default()),
+            SamplerSpec::SmoteEnn(SmoteEnn::default()),
+            SamplerSpec::SmoteTomek(SmoteTomek::default()),
+            SamplerSpec::RandomUnderSampler(RandomUnderSampler::default()),
+            SamplerSpec::TomekLinks(TomekLinks::default()),
+            SamplerSpec::EditedNearestNeighbours(EditedNearestNeighbours::default()),
+            SamplerSpec::RepeatedEditedNearestNeighbours(RepeatedEditedNearestNeighbours::default()),
+            SamplerSpec::AllKnn(AllKnn::default()),
+            SamplerSpec::CondensedNearestNeighbour(CondensedNearestNeighbour::default()),
+            SamplerSpec::OneSidedSelection(OneSidedSelection::default()),
+            SamplerSpec::NeighbourhoodCleaningRule(NeighbourhoodCleaningRule::default()),
+            SamplerSpec::NearMiss(NearMiss::default()),
+            SamplerSpec::ClusterCentroids(ClusterCentroids::default()),
         ];
         // Adding a variant breaks this match: list the new method above as well.
         for s in &all {
@@ -115,7 +215,19 @@ impl SamplerSpec {
                 | SamplerSpec::KmeansSmote(_)
                 | SamplerSpec::Ros(_)
                 | SamplerSpec::Smote(_)
-                | SamplerSpec::SvmSmote(_) => {}
+                | SamplerSpec::SvmSmote(_)
+                | SamplerSpec::SmoteEnn(_)
+                | SamplerSpec::SmoteTomek(_)
+                | SamplerSpec::RandomUnderSampler(_)
+                | SamplerSpec::TomekLinks(_)
+                | SamplerSpec::EditedNearestNeighbours(_)
+                | SamplerSpec::RepeatedEditedNearestNeighbours(_)
+                | SamplerSpec::AllKnn(_)
+                | SamplerSpec::CondensedNearestNeighbour(_)
+                | SamplerSpec::OneSidedSelection(_)
+                | SamplerSpec::NeighbourhoodCleaningRule(_)
+                | SamplerSpec::NearMiss(_)
+                | SamplerSpec::ClusterCentroids(_) => {}
             }
         }
         all
@@ -132,6 +244,19 @@ impl SamplerSpec {
             SamplerSpec::Ros(_) => "ros",
             SamplerSpec::Smote(_) => "smote",
             SamplerSpec::SvmSmote(_) => "svm_smote",
+            SamplerSpec::SmoteEnn(_) => "smote_enn",
+            SamplerSpec::SmoteTomek(_) => "smote_tomek",
+            // ---- under-sampling block (branch `under`) ----
+            SamplerSpec::RandomUnderSampler(_) => "rus",
+            SamplerSpec::TomekLinks(_) => "tomek",
+            SamplerSpec::EditedNearestNeighbours(_) => "enn",
+            SamplerSpec::RepeatedEditedNearestNeighbours(_) => "renn",
+            SamplerSpec::AllKnn(_) => "allknn",
+            SamplerSpec::CondensedNearestNeighbour(_) => "cnn",
+            SamplerSpec::OneSidedSelection(_) => "oss",
+            SamplerSpec::NeighbourhoodCleaningRule(_) => "ncr",
+            SamplerSpec::NearMiss(s) => s.name(),
+            SamplerSpec::ClusterCentroids(_) => "cluster_centroids",
         }
     }
 
@@ -146,7 +271,19 @@ impl SamplerSpec {
             | SamplerSpec::KmeansSmote(_)
             | SamplerSpec::Ros(_)
             | SamplerSpec::Smote(_)
-            | SamplerSpec::SvmSmote(_) => Some(SamplerFamily::Over),
+            | SamplerSpec::SvmSmote(_)
+            | SamplerSpec::SmoteEnn(_)
+            | SamplerSpec::SmoteTomek(_) => Some(SamplerFamily::Over),
+            SamplerSpec::RandomUnderSampler(_)
+            | SamplerSpec::NearMiss(_)
+            | SamplerSpec::ClusterCentroids(_) => Some(SamplerFamily::Under),
+            SamplerSpec::TomekLinks(_)
+            | SamplerSpec::EditedNearestNeighbours(_)
+            | SamplerSpec::RepeatedEditedNearestNeighbours(_)
+            | SamplerSpec::AllKnn(_)
+            | SamplerSpec::CondensedNearestNeighbour(_)
+            | SamplerSpec::OneSidedSelection(_)
+            | SamplerSpec::NeighbourhoodCleaningRule(_) => Some(SamplerFamily::Clean),
         }
     }
 
@@ -160,6 +297,19 @@ impl SamplerSpec {
             SamplerSpec::Ros(s) => s.validate(),
             SamplerSpec::Smote(s) => s.validate(),
             SamplerSpec::SvmSmote(s) => s.validate(),
+            SamplerSpec::SmoteEnn(s) => s.validate(),
+            SamplerSpec::SmoteTomek(s) => s.validate(),
+            // ---- under-sampling block (branch `under`) ----
+            SamplerSpec::RandomUnderSampler(s) => s.validate(),
+            SamplerSpec::TomekLinks(s) => s.validate(),
+            SamplerSpec::EditedNearestNeighbours(s) => s.validate(),
+            SamplerSpec::RepeatedEditedNearestNeighbours(s) => s.validate(),
+            SamplerSpec::AllKnn(s) => s.validate(),
+            SamplerSpec::CondensedNearestNeighbour(s) => s.validate(),
+            SamplerSpec::OneSidedSelection(s) => s.validate(),
+            SamplerSpec::NeighbourhoodCleaningRule(s) => s.validate(),
+            SamplerSpec::NearMiss(s) => s.validate(),
+            SamplerSpec::ClusterCentroids(s) => s.validate(),
         }
     }
 
@@ -175,6 +325,19 @@ impl SamplerSpec {
             SamplerSpec::Ros(s) => s.apply(train, rng),
             SamplerSpec::Smote(s) => s.apply(train, rng),
             SamplerSpec::SvmSmote(s) => s.apply(train, rng),
+            SamplerSpec::SmoteEnn(s) => s.apply(train, rng),
+            SamplerSpec::SmoteTomek(s) => s.apply(train, rng),
+            // ---- under-sampling block (branch `under`) ----
+            SamplerSpec::RandomUnderSampler(s) => s.fit_resample(train, rng),
+            SamplerSpec::TomekLinks(s) => s.fit_resample(train),
+            SamplerSpec::EditedNearestNeighbours(s) => s.fit_resample(train),
+            SamplerSpec::RepeatedEditedNearestNeighbours(s) => s.fit_resample(train),
+            SamplerSpec::AllKnn(s) => s.fit_resample(train),
+            SamplerSpec::CondensedNearestNeighbour(s) => s.fit_resample(train, rng),
+            SamplerSpec::OneSidedSelection(s) => s.fit_resample(train, rng),
+            SamplerSpec::NeighbourhoodCleaningRule(s) => s.fit_resample(train),
+            SamplerSpec::NearMiss(s) => s.fit_resample(train),
+            SamplerSpec::ClusterCentroids(s) => s.fit_resample(train, rng),
         }
     }
 }
