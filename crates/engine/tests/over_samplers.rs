@@ -1,3 +1,5 @@
+// Loops here walk several parallel arrays by index; iterator forms would obscure the formulas.
+#![allow(clippy::needless_range_loop)]
 //! Over-samplers against imbalanced-learn 0.14.2 / scikit-learn 1.9.1 (methods-spec.md §G.5):
 //! exact neighbour tables, danger/noise sets, ADASYN weights and class counts; imblearn's own random
 //! draws replayed through the engine's apply step; distribution tests of the engine's own draws.
