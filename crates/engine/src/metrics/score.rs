@@ -224,8 +224,20 @@ impl Score {
 }
 
 /// Combines part scores into an aggregate: `f` receives the reference values of the parts (the
-/// substitutes included). The aggregate is defined only if every part is.
+/// substitutes included). The aggregate is defined only if every part is; a part the reference
+/// omits makes the aggregate omitted too.
 pub(crate) fn aggregate(parts: &[&Score], f: impl FnOnce(&[f64]) -> Option<f64>) -> Score {
+    if let Some(omitted) = parts.iter().find(|p| {
+        matches!(
+            p,
+            Score::Undefined {
+                reference: Reference::Omitted,
+                ..
+            }
+        )
+    }) {
+        return (*omitted).clone();
+    }
     let mut values = Vec::with_capacity(parts.len());
     let mut reasons = Vec::new();
     let mut raises = false;
