@@ -60,8 +60,8 @@ pub fn expected_calibration_error(
     let edges = bin_edges(n_bins);
     let pred = probs.argmax();
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_bins];
-    for i in 0..probs.n_samples {
-        let conf = probs.get(i, pred[i]);
+    for (i, &top) in pred.iter().enumerate() {
+        let conf = probs.get(i, top);
         // searchsorted(side='left'): the number of edges strictly below conf.
         let idx = edges.partition_point(|&e| e < conf);
         let bin = idx.saturating_sub(1).min(n_bins - 1);

@@ -47,11 +47,11 @@ impl ConfusionMatrix {
         };
         let mut observed = Vec::with_capacity(m * m);
         let mut expected = Vec::with_capacity(m * m);
-        for i in 0..m {
-            for j in 0..m {
+        for (i, &pred_i) in pred.iter().enumerate() {
+            for (j, &true_j) in truth.iter().enumerate() {
                 observed.push(w(i, j) * cm.get(i, j) as f64);
                 // sklearn: outer(column sums, row sums) / N, element [i][j] = pred_i · true_j / N.
-                expected.push(w(i, j) * (pred[i] * truth[j] / n));
+                expected.push(w(i, j) * (pred_i * true_j / n));
             }
         }
         let den = pairwise_sum(&expected);

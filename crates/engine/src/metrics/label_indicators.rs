@@ -15,7 +15,7 @@ pub struct LabelIndicators {
 
 impl LabelIndicators {
     pub fn new(bits: Vec<bool>, n_labels: usize) -> Result<Self> {
-        if n_labels == 0 || bits.len() % n_labels != 0 {
+        if n_labels == 0 || !bits.len().is_multiple_of(n_labels) {
             return Err(EngineError::Data(format!(
                 "{} indicators do not form rows of {n_labels} labels",
                 bits.len()

@@ -18,7 +18,7 @@ pub struct Probabilities {
 impl Probabilities {
     /// Scores from f32 or f64 values; every value must be finite.
     pub fn new<T: Copy + Into<f64>>(values: &[T], n_classes: usize) -> Result<Self> {
-        if n_classes == 0 || values.len() % n_classes != 0 {
+        if n_classes == 0 || !values.len().is_multiple_of(n_classes) {
             return Err(EngineError::Data(format!(
                 "{} scores do not form rows of {n_classes} classes",
                 values.len()

@@ -153,7 +153,7 @@ impl MetricsReport {
         if y_true.is_empty() {
             return Err(EngineError::Data("there are no samples".into()));
         }
-        if probs.len() % y_true.len() != 0 {
+        if !probs.len().is_multiple_of(y_true.len()) {
             return Err(EngineError::Data(format!(
                 "{} probabilities do not form {} rows",
                 probs.len(),

@@ -29,8 +29,17 @@ pub struct RocCurve {
     pub fpr: Option<Vec<f64>>,
     /// True-positive rates; `None` when there are no positives (the reference returns NaNs).
     pub tpr: Option<Vec<f64>>,
-    /// Thresholds; the first is +∞ (the curve starts at (0, 0); JSON writes it as null).
+    /// Thresholds; the first is +∞ (the curve starts at (0, 0)). JSON has no infinity: it is
+    /// written as null and read back as +∞.
+    #[serde(deserialize_with = "null_as_infinity")]
     pub thresholds: Vec<f64>,
+}
+
+fn null_as_infinity<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<f64>, D::Error> {
+    let v: Vec<Option<f64>> = Vec::deserialize(d)?;
+    Ok(v.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect())
 }
 
 /// `roc_curve`: with `drop_intermediate`, points collinear with their neighbours are dropped
