@@ -8,9 +8,10 @@ use std::process::ExitCode;
 const USAGE: &str = "imlab: Imbalance Lab on the command line
 
 usage:
-  imlab run [--config exp.json] [--epochs N] [--backend cpu|gpu]
-                                  train an experiment (the default one without --config) and print
-                                  its final metrics and per-epoch history as JSON
+  imlab run [--config exp.json | --link URL] [--epochs N]
+                                  train an experiment on the CPU path (the default one without
+                                  --config/--link) and print its final metrics and per-epoch
+                                  history as JSON
   imlab help                      this text
 ";
 

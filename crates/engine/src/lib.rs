@@ -4,6 +4,7 @@
 pub mod dataset;
 pub mod error;
 pub mod experiment;
+pub mod link;
 pub mod loss;
 pub mod math;
 pub mod metrics;

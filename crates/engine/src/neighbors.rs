@@ -4,8 +4,8 @@
 /// `k` nearest rows of `fit` (row-major, `d` columns) for each row of `query`, nearest first.
 /// Returns row-major `n_query × k` indices. `k` is capped at the number of fitted rows.
 pub fn kneighbors(fit: &[f64], query: &[f64], d: usize, k: usize) -> Vec<usize> {
-    let n_fit = if d == 0 { 0 } else { fit.len() / d };
-    let n_query = if d == 0 { 0 } else { query.len() / d };
+    let n_fit = fit.len().checked_div(d).unwrap_or(0);
+    let n_query = query.len().checked_div(d).unwrap_or(0);
     let k = k.min(n_fit);
     let mut out = Vec::with_capacity(n_query * k);
     let mut dist: Vec<(f64, usize)> = Vec::with_capacity(n_fit);
@@ -34,7 +34,7 @@ pub fn kneighbors(fit: &[f64], query: &[f64], d: usize, k: usize) -> Vec<usize> 
 /// `k + 1` and drops the first returned column, exactly as imbalanced-learn does (with duplicates the
 /// dropped one may be a twin rather than the point itself). Row-major `n × k`.
 pub fn kneighbors_excluding_first(x: &[f64], d: usize, k: usize) -> Vec<usize> {
-    let n = if d == 0 { 0 } else { x.len() / d };
+    let n = x.len().checked_div(d).unwrap_or(0);
     let kk = (k + 1).min(n);
     let all = kneighbors(x, x, d, kk);
     let mut out = Vec::with_capacity(n * kk.saturating_sub(1));

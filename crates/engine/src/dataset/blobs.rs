@@ -11,8 +11,8 @@ pub fn blobs(counts: &[usize], centers: &[Vec<f64>], spread: f64, rng: &mut Rng)
     let mut y = Vec::with_capacity(total);
     for (class, &n) in counts.iter().enumerate() {
         for _ in 0..n {
-            for j in 0..d {
-                x.push(centers[class][j] + spread * rng.normal());
+            for &c in &centers[class][..d] {
+                x.push(c + spread * rng.normal());
             }
             y.push(class);
         }

@@ -238,7 +238,7 @@ impl Experiment {
         for (i, &l) in losses.iter().enumerate() {
             self.epoch_losses.push(l);
             let done = first + i as u64 + 1;
-            if done % self.steps_per_epoch == 0 {
+            if done.is_multiple_of(self.steps_per_epoch) {
                 let mean = self.epoch_losses.iter().sum::<f64>() / self.epoch_losses.len() as f64;
                 self.epoch_losses.clear();
                 self.last_epoch_loss = Some(mean);

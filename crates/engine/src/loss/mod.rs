@@ -13,15 +13,11 @@ use crate::error::Result;
 /// The training loss.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[derive(Default)]
 pub enum LossSpec {
     /// Plain softmax cross-entropy, mean over the batch.
+    #[default]
     CrossEntropy,
-}
-
-impl Default for LossSpec {
-    fn default() -> Self {
-        LossSpec::CrossEntropy
-    }
 }
 
 impl LossSpec {

@@ -312,9 +312,18 @@ impl Serialize for SamplingStrategy {
 }
 
 impl<'de> Deserialize<'de> for SamplingStrategy {
+    /// Accepts the text form, or a bare number for a ratio (as a link may carry it).
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(f64),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Text(s) => s.parse().map_err(serde::de::Error::custom),
+            Raw::Number(a) => Ok(SamplingStrategy::Ratio(a)),
+        }
     }
 }
 

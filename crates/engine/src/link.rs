@@ -1,0 +1,472 @@
+//! The shareable link: an [`ExperimentConfig`] as readable `key=value` pairs in the URL fragment.
+//!
+//! Every config field maps to a dotted key derived from its JSON form, so a new setting appears in
+//! links without a table to maintain: `seed=42`, `dataset.generator=moons`,
+//! `dataset.counts.kind=ratio`, `model.hidden=16,16`, `optimizer.kind=adam`, `optimizer.lr=0.01`.
+//! Keys whose value equals the default are left out, so links stay short.
+//!
+//! Parsing never fails as a whole: each problem is reported with the key it concerns, the valid rest
+//! is applied on top of the base config, and a bad group (say `sampler.*`) leaves that part of the
+//! base config as it was.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::experiment::{ExperimentConfig, CONFIG_VERSION};
+
+/// Keys that describe a result rather than the experiment; accepted and kept, never applied.
+pub const INFO_KEYS: [&str; 2] = ["made_on", "hide"];
+
+/// One problem found in a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkIssue {
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for LinkIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`: {}", self.key, self.message)
+    }
+}
+
+/// The outcome of reading a link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedLink {
+    pub config: ExperimentConfig,
+    pub issues: Vec<LinkIssue>,
+    /// Informational keys (`made_on`, `hide`), verbatim.
+    pub info: BTreeMap<String, String>,
+}
+
+/// Largest link accepted, in bytes; longer ones are refused before any parsing.
+pub const MAX_LINK_BYTES: usize = 16 * 1024;
+
+/// The fragment (without `#`) for `config`, listing only values that differ from the default.
+pub fn to_fragment(config: &ExperimentConfig, info: &BTreeMap<String, String>) -> String {
+    let mut cur = BTreeMap::new();
+    flatten("", &to_value(config), &mut cur);
+    let mut def = BTreeMap::new();
+    flatten("", &to_value(&ExperimentConfig::default()), &mut def);
+    let mut parts = vec![format!("v={CONFIG_VERSION}")];
+    for (k, v) in &cur {
+        if k == "version" {
+            continue;
+        }
+        // A field is written when it differs, or when its group's kind differs (so a group is complete).
+        let group_changed = group_of(k)
+            .map(|g| cur.get(&format!("{g}.kind")) != def.get(&format!("{g}.kind")))
+            .unwrap_or(false);
+        if def.get(k) != Some(v) || group_changed {
+            parts.push(format!("{}={}", k, encode(v)));
+        }
+    }
+    for (k, v) in info {
+        parts.push(format!("{}={}", k, encode(v)));
+    }
+    parts.join("&")
+}
+
+/// Reads a fragment (with or without a leading `#` or `?`) on top of `base`.
+pub fn parse_fragment(fragment: &str, base: &ExperimentConfig) -> ParsedLink {
+    let mut out = ParsedLink {
+        config: base.clone(),
+        issues: Vec::new(),
+        info: BTreeMap::new(),
+    };
+    if fragment.len() > MAX_LINK_BYTES {
+        out.issues.push(LinkIssue {
+            key: "(link)".into(),
+            message: format!(
+                "the link is {} bytes, more than the {MAX_LINK_BYTES} accepted; nothing was applied",
+                fragment.len()
+            ),
+        });
+        return out;
+    }
+    let body = fragment.trim_start_matches(['#', '?']);
+    let mut pairs: BTreeMap<String, String> = BTreeMap::new();
+    for part in body.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        let (k, v) = (decode(k), decode(v));
+        if INFO_KEYS.contains(&k.as_str()) {
+            out.info.insert(k, v);
+            continue;
+        }
+        if pairs.insert(k.clone(), v).is_some() {
+            out.issues.push(LinkIssue {
+                key: k,
+                message: "given more than once; the last value was used".into(),
+            });
+        }
+    }
+    match pairs.remove("v") {
+        Some(v) if v == CONFIG_VERSION.to_string() => {}
+        Some(v) => match migrate(&v, &mut pairs) {
+            Ok(()) => {}
+            Err(message) => out.issues.push(LinkIssue {
+                key: "v".into(),
+                message,
+            }),
+        },
+        None => {}
+    }
+    let mut current = BTreeMap::new();
+    flatten("", &to_value(base), &mut current);
+    // Apply group by group: a top-level field, or a whole object like `sampler.*`.
+    let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (k, v) in pairs {
+        let top = k.split('.').next().unwrap_or("").to_string();
+        groups.entry(top).or_default().push((k, v));
+    }
+    let template = to_value(base);
+    for (top, entries) in groups {
+        let Some(existing) = template.get(&top) else {
+            for (k, _) in entries {
+                out.issues.push(LinkIssue {
+                    key: k,
+                    message: "unknown setting; ignored".into(),
+                });
+            }
+            continue;
+        };
+        apply_group(&mut out, &top, existing, &current, entries);
+    }
+    if let Err(e) = out.config.validate() {
+        out.issues.push(LinkIssue {
+            key: error_key(&e),
+            message: format!("{e}; the previous settings were kept"),
+        });
+        out.config = base.clone();
+    }
+    out
+}
+
+fn error_key(e: &crate::EngineError) -> String {
+    match e {
+        crate::EngineError::InvalidConfig { key, .. } => key.clone(),
+        _ => "(link)".into(),
+    }
+}
+
+fn apply_group(
+    out: &mut ParsedLink,
+    top: &str,
+    existing: &Value,
+    current: &BTreeMap<String, String>,
+    entries: Vec<(String, String)>,
+) {
+    // A group whose kind changes starts from nothing but the given keys (plus serde defaults);
+    // otherwise from the current values.
+    let kind_key = format!("{top}.kind");
+    let kind_changes = entries
+        .iter()
+        .any(|(k, v)| k == &kind_key && current.get(k) != Some(v));
+    let mut flat: BTreeMap<String, String> = if kind_changes {
+        BTreeMap::new()
+    } else {
+        current
+            .iter()
+            .filter(|(k, _)| *k == top || k.starts_with(&format!("{top}.")))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let given: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
+    for (k, v) in entries {
+        flat.insert(k, v);
+    }
+    let try_build = |flat: &BTreeMap<String, String>| -> Result<ExperimentConfig, String> {
+        let value = unflatten(top, flat, existing);
+        let mut cfg = to_value(&out.config);
+        cfg[top] = value;
+        serde_json::from_value::<ExperimentConfig>(cfg).map_err(|e| e.to_string())
+    };
+    match try_build(&flat) {
+        Ok(cfg) => out.config = cfg,
+        Err(whole) => {
+            // Find the given keys that break the group; apply the rest if that works.
+            let mut bad = Vec::new();
+            for k in &given {
+                let mut without = flat.clone();
+                without.remove(k);
+                if try_build(&without).is_ok() {
+                    bad.push(k.clone());
+                }
+            }
+            let mut kept = flat.clone();
+            for k in &bad {
+                kept.remove(k);
+            }
+            match try_build(&kept) {
+                Ok(cfg) if !bad.is_empty() => {
+                    out.config = cfg;
+                    for k in bad {
+                        let v = flat.get(&k).cloned().unwrap_or_default();
+                        out.issues.push(LinkIssue {
+                            key: k,
+                            message: format!("`{v}` is not a valid value ({whole}); ignored"),
+                        });
+                    }
+                }
+                _ => out.issues.push(LinkIssue {
+                    key: given.join(", "),
+                    message: format!("{whole}; these settings were not applied"),
+                }),
+            }
+        }
+    }
+}
+
+/// Upgrades the keys of an older link version in place.
+fn migrate(version: &str, _pairs: &mut BTreeMap<String, String>) -> Result<(), String> {
+    match version.parse::<u32>() {
+        Ok(v) if v > CONFIG_VERSION => Err(format!(
+            "this link was made by a newer version ({v}); this build reads up to {CONFIG_VERSION}. Settings it knows were applied"
+        )),
+        Ok(_) => Err(format!(
+            "version {version} is not a version this build knows; settings it recognises were applied"
+        )),
+        Err(_) => Err(format!("`{version}` is not a version number")),
+    }
+}
+
+fn to_value(config: &ExperimentConfig) -> Value {
+    serde_json::to_value(config).unwrap_or(Value::Null)
+}
+
+fn group_of(key: &str) -> Option<&str> {
+    key.split_once('.').map(|(g, _)| g)
+}
+
+/// Dotted keys for every leaf. Arrays of scalars become comma lists; `null` becomes `none`.
+fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, child, out);
+            }
+        }
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            let parts: Vec<String> = items.iter().map(scalar_text).collect();
+            out.insert(prefix.to_string(), format!("[{}]", parts.join(",")));
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                flatten(&format!("{prefix}.{i}"), child, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), scalar_text(other));
+        }
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::Null => "none".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Rebuilds the JSON value of group `top` from dotted keys, reading each leaf as the type the
+/// template has at that path when it has one, else by its look (number, bool, list, none, text).
+fn unflatten(top: &str, flat: &BTreeMap<String, String>, template: &Value) -> Value {
+    let mut root = Value::Null;
+    for (k, text) in flat {
+        let path: Vec<&str> = if k == top {
+            Vec::new()
+        } else {
+            k[top.len() + 1..].split('.').collect()
+        };
+        let hint = path.iter().try_fold(template, |t, p| t.get(p));
+        let leaf = parse_leaf(text, hint);
+        insert_path(&mut root, &path, leaf);
+    }
+    root
+}
+
+fn insert_path(root: &mut Value, path: &[&str], leaf: Value) {
+    if path.is_empty() {
+        *root = leaf;
+        return;
+    }
+    if !root.is_object() {
+        *root = Value::Object(Map::new());
+    }
+    let obj = root.as_object_mut().expect("made an object above");
+    let child = obj.entry(path[0].to_string()).or_insert(Value::Null);
+    insert_path(child, &path[1..], leaf);
+}
+
+fn parse_leaf(text: &str, hint: Option<&Value>) -> Value {
+    match hint {
+        Some(Value::String(_)) => return Value::String(text.to_string()),
+        Some(Value::Array(_)) | None if text.starts_with('[') && text.ends_with(']') => {
+            let inner = &text[1..text.len() - 1];
+            let items = inner
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| parse_leaf(s, None))
+                .collect();
+            return Value::Array(items);
+        }
+        _ => {}
+    }
+    match text {
+        "none" => Value::Null,
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => {
+            if let Ok(i) = text.parse::<u64>() {
+                Value::from(i)
+            } else if let Ok(i) = text.parse::<i64>() {
+                Value::from(i)
+            } else if let Some(n) = text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
+                Value::Number(n)
+            } else {
+                Value::String(text.to_string())
+            }
+        }
+    }
+}
+
+const UNRESERVED: &[u8] = b"-_.~,:[]";
+
+/// Percent-encodes everything but letters, digits and `-_.~,:[]` (kept readable).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || UNRESERVED.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` and `+`; invalid escapes are kept literally.
+pub fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optim::OptimizerSpec;
+
+    #[test]
+    fn default_config_is_a_short_link() {
+        let f = to_fragment(&ExperimentConfig::default(), &BTreeMap::new());
+        assert_eq!(f, format!("v={CONFIG_VERSION}"));
+    }
+
+    #[test]
+    fn round_trip_of_changed_settings() {
+        let mut c = ExperimentConfig {
+            seed: 7,
+            optimizer: OptimizerSpec::Sgd {
+                lr: 0.05,
+                momentum: 0.9,
+                weight_decay: 0.0,
+            },
+            threshold: Some(0.3),
+            ..ExperimentConfig::default()
+        };
+        c.model.hidden = vec![32, 8];
+        let f = to_fragment(&c, &BTreeMap::new());
+        let p = parse_fragment(&f, &ExperimentConfig::default());
+        assert!(p.issues.is_empty(), "{:?} from {f}", p.issues);
+        assert_eq!(p.config, c, "{f}");
+    }
+
+    #[test]
+    fn a_bad_key_is_named_and_the_rest_applied() {
+        let base = ExperimentConfig::default();
+        let p = parse_fragment(
+            "#v=1&seed=9&optimizer.lr=banana&model.hidden=[8]&wat=1",
+            &base,
+        );
+        assert_eq!(p.config.seed, 9);
+        assert_eq!(p.config.model.hidden, vec![8]);
+        assert_eq!(p.config.optimizer, base.optimizer);
+        let keys: Vec<&str> = p.issues.iter().map(|i| i.key.as_str()).collect();
+        assert!(keys.contains(&"optimizer.lr"), "{:?}", p.issues);
+        assert!(keys.contains(&"wat"), "{:?}", p.issues);
+    }
+
+    #[test]
+    fn invalid_values_keep_the_previous_config() {
+        let base = ExperimentConfig::default();
+        let p = parse_fragment("v=1&batch_size=0", &base);
+        assert_eq!(p.config, base);
+        assert_eq!(p.issues[0].key, "batch_size");
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        let base = ExperimentConfig::default();
+        for s in [
+            "",
+            "#",
+            "&&&",
+            "=",
+            "v",
+            "v=999",
+            "%",
+            "%zz",
+            "seed=-1",
+            "seed=1e400",
+            "model.hidden=[1,2,3,4,5,6]",
+            "dataset.counts.kind=explicit&dataset.counts.counts=[1000000000]",
+            "<script>alert(1)</script>=1",
+            "model=3",
+            "dataset.generator.x=1",
+        ] {
+            let p = parse_fragment(s, &base);
+            assert!(p.config.validate().is_ok(), "{s}");
+        }
+        let long = "a".repeat(MAX_LINK_BYTES + 1);
+        assert_eq!(parse_fragment(&long, &base).config, base);
+    }
+}

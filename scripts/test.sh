@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs whatever the tests need (build tools, Chromium + chromedriver, Mesa's Vulkan driver for
+# wgpu, node packages) and runs every test: formatting, clippy, native unit/integration tests
+# (engine, GPU parity on lavapipe, CLI), the engine on wasm32, and the end-to-end browser tests.
+# Fails on the first failing step. Idempotent; quick when everything is already there.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_build_tools
+ensure_test_tools
+cd "$ROOT"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+
+step() { log "== $*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native, all targets)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo clippy (app on wasm32)"
+cargo clippy -p imbalance-lab --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo test (native: engine, GPU parity on lavapipe, CLI)"
+cargo test --workspace
+
+step "engine determinism on wasm32 (Node.js): same fingerprint as native"
+cargo test -p imlab-engine --target wasm32-unknown-unknown --test determinism
+
+step "trunk build --release"
+trunk build --release --offline
+
+step "end-to-end tests in headless Chromium"
+(cd tests/e2e && node --test --test-concurrency=1 ./*.test.mjs)
