@@ -12,6 +12,9 @@ usage:
                                   train an experiment on the CPU path (the default one without
                                   --config/--link) and print its final metrics and per-epoch
                                   history as JSON
+  imlab metrics --input preds.csv [--threshold T] [--classes K]
+                                  every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
+                                  as JSON (undefined metrics are null, with a note)
   imlab help                      this text
 ";
 
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
     };
     let result = match cmd {
         "run" => commands::run::main(rest),
+        "metrics" => commands::metrics::main(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
