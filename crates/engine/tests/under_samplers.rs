@@ -378,6 +378,13 @@ fn tomek_links_are_mutual_nearest_neighbours_of_different_classes() {
     .sample_indices(&data)
     .unwrap();
     let removed = removed_rows(data.len(), &kept);
+    let outcome = TomekLinks {
+        sampling_strategy: SamplingStrategy::All,
+    }
+    .run(&data)
+    .unwrap();
+    assert_eq!(outcome.links, pairs);
+    assert_eq!(outcome.removed, removed);
     let mut ends: Vec<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     ends.sort_unstable();
     assert_eq!(ends, removed);
@@ -607,12 +614,12 @@ fn seeded_runs_are_reproducible_and_consistent() {
         // 'auto' never touches the minority (class 3, 30 rows).
         assert_eq!(a.data.class_counts()[3], 30, "{kind}");
     }
-    // CNN: condensed classes keep their seeds, and every kept row is classified correctly by the
-    // condensed set.
+    // CNN: each condensed class starts from one seed of its own class and keeps it.
     let cnn = CondensedNearestNeighbour::default();
     let out = cnn.run(&data, &Rng::stream(5, "sampler")).unwrap();
     for (class, seeds) in &out.seeds {
         assert_eq!(seeds.len(), 1);
+        assert_eq!(data.y[seeds[0]], *class);
         assert!(out.kept.contains(&seeds[0]));
         assert_ne!(*class, 3);
     }

@@ -26,7 +26,7 @@ pub use neighbourhood_cleaning_rule::NeighbourhoodCleaningRule;
 pub use one_sided_selection::OneSidedSelection;
 pub use random_under_sampler::RandomUnderSampler;
 pub use repeated_edited_nearest_neighbours::RepeatedEditedNearestNeighbours;
-pub use tomek_links::TomekLinks;
+pub use tomek_links::{TomekLinks, TomekOutcome};
 // ---- end of the under-sampling block ----
 
 use serde::{Deserialize, Serialize};
