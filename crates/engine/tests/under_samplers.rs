@@ -759,3 +759,47 @@ fn bad_settings_and_data_are_explained() {
     let one = Dataset::new(vec![0.0, 1.0, 2.0], vec![0, 0, 0], 1, 1);
     assert!(TomekLinks::default().sample_indices(&one).is_err());
 }
+
+/// Every under-sampler runs inside an experiment (default moons, 500:50) and only keeps or
+/// summarises training rows.
+#[test]
+fn every_under_sampler_runs_in_an_experiment() {
+    use imlab_engine::{Experiment, ExperimentConfig};
+    let kinds = [
+        json!({"kind": "random_under_sampler"}),
+        json!({"kind": "tomek_links"}),
+        json!({"kind": "edited_nearest_neighbours", "kind_sel": "mode"}),
+        json!({"kind": "repeated_edited_nearest_neighbours"}),
+        json!({"kind": "all_knn"}),
+        json!({"kind": "condensed_nearest_neighbour"}),
+        json!({"kind": "condensed_nearest_neighbour", "imblearn_compat": true}),
+        json!({"kind": "one_sided_selection"}),
+        json!({"kind": "neighbourhood_cleaning_rule"}),
+        json!({"kind": "near_miss", "version": 3}),
+        json!({"kind": "cluster_centroids"}),
+        json!({"kind": "cluster_centroids", "voting": "hard"}),
+    ];
+    for kind in kinds {
+        let config = ExperimentConfig {
+            sampler: serde_json::from_value(kind.clone()).unwrap(),
+            ..Default::default()
+        };
+        let exp = Experiment::new(config).unwrap();
+        let (train, r) = (&exp.train, &exp.resampled);
+        let before = train.class_counts();
+        let after = r.data.class_counts();
+        assert_eq!(after[1], before[1], "{kind}: the minority is kept whole");
+        assert!(after[0] < before[0], "{kind}: the majority shrinks");
+        assert_eq!(r.origin.len(), r.data.len());
+        for (row, o) in r.origin.iter().enumerate() {
+            match *o {
+                Origin::Original { index } => {
+                    assert_eq!(r.data.row(row), train.row(index), "{kind}");
+                    assert_eq!(r.data.y[row], train.y[index]);
+                }
+                Origin::Centroid { .. } => assert_eq!(kind["kind"], "cluster_centroids"),
+                other => panic!("{kind}: an under-sampler made a row of origin {other:?}"),
+            }
+        }
+    }
+}
