@@ -410,6 +410,16 @@ fn cleaners_report_their_removals() {
     assert_eq!(union, removed_rows(data.len(), &ncr.kept));
     assert!(ncr.misclassified_minority.iter().all(|&i| data.y[i] == 3));
     assert!(!ncr.removed_near_minority.is_empty());
+    let nm3 = NearMiss {
+        version: 3,
+        ..Default::default()
+    }
+    .run(&data)
+    .unwrap();
+    for &(class, asked, kept) in &nm3.shortfalls {
+        assert!(kept < asked);
+        assert_eq!(counts_of(&data, &nm3.kept)[class], kept);
+    }
     let renn = RepeatedEditedNearestNeighbours::default()
         .run(&data)
         .unwrap();
