@@ -6,6 +6,10 @@
 //! (1976). Reference: imbalanced-learn 0.14.2
 //! `under_sampling/_prototype_selection/_edited_nearest_neighbours.py` (`AllKNN`;
 //! `methods-spec.md` §A.11). Kept-index sets are tested equal to the reference's `sample_indices_`.
+//!
+//! As in the reference, each pass re-resolves `sampling_strategy` on its own input: with
+//! `allow_minority`, once a class shrinks below the original minority it becomes the minority for
+//! `auto`, and the original minority is cleaned from then on (fixture `c`, k = 5).
 
 use serde::{Deserialize, Serialize};
 

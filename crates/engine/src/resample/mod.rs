@@ -50,12 +50,12 @@ pub use all_knn::AllKnn;
 pub use cluster_centroids::{ClusterCentroids, Voting};
 pub use condensed_nearest_neighbour::CondensedNearestNeighbour;
 pub use edited_nearest_neighbours::{EditedNearestNeighbours, KindSel};
-pub use near_miss::NearMiss;
+pub use near_miss::{NearMiss, NearMissOutcome};
 pub use neighbourhood_cleaning_rule::NeighbourhoodCleaningRule;
 pub use one_sided_selection::OneSidedSelection;
 pub use random_under_sampler::RandomUnderSampler;
 pub use repeated_edited_nearest_neighbours::RepeatedEditedNearestNeighbours;
-pub use tomek_links::TomekLinks;
+pub use tomek_links::{TomekLinks, TomekOutcome};
 // ---- end of the under-sampling block ----
 
 use serde::{Deserialize, Serialize};

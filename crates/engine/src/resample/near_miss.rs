@@ -60,6 +60,16 @@ fn sorted_distances(q: &[f64], set: &[f64]) -> Vec<f64> {
     d
 }
 
+/// What NearMiss did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NearMissOutcome {
+    /// Kept rows: classes in ascending order; inside a targeted class, best score first.
+    pub kept: Vec<usize>,
+    /// `(class, asked, kept)` for every targeted class that kept fewer rows than asked (NearMiss-3
+    /// when its short-list is smaller than the target; the reference only warns).
+    pub shortfalls: Vec<(usize, usize, usize)>,
+}
+
 impl NearMiss {
     /// The short id used in links: `nearmiss1`, `nearmiss2` or `nearmiss3`.
     pub fn name(&self) -> &'static str {
@@ -89,6 +99,10 @@ impl NearMiss {
 
     /// Kept rows: classes in ascending order; inside a targeted class, best score first.
     pub fn sample_indices(&self, data: &Dataset) -> Result<Vec<usize>> {
+        Ok(self.run(data)?.kept)
+    }
+
+    pub fn run(&self, data: &Dataset) -> Result<NearMissOutcome> {
         self.validate()?;
         let plan = self
             .sampling_strategy
@@ -111,6 +125,7 @@ impl NearMiss {
             }
         };
         let mut kept = Vec::new();
+        let mut shortfalls = Vec::new();
         for class in 0..data.n_classes {
             let rows = class_rows(data, class);
             let Some(keep) = plan.targets[class] else {
@@ -147,9 +162,12 @@ impl NearMiss {
             } else {
                 order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
             }
+            if candidates.len() < keep {
+                shortfalls.push((class, keep, candidates.len()));
+            }
             kept.extend(order.into_iter().take(keep).map(|o| rows[candidates[o]]));
         }
-        Ok(kept)
+        Ok(NearMissOutcome { kept, shortfalls })
     }
 
     pub fn fit_resample(&self, data: &Dataset) -> Result<Resampled> {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::condensed_nearest_neighbour::{check_seeds, draw_seeds};
 use super::edited_nearest_neighbours::check_n_neighbors;
 use super::neighbour_vote::{class_rows, knn_predict};
-use super::tomek_links::{self, TomekLinks};
+use super::tomek_links::TomekLinks;
 use super::{Resampled, SamplerFamily, SamplingStrategy};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
@@ -51,7 +51,7 @@ pub struct OssOutcome {
     pub seeds: BTreeMap<usize, Vec<usize>>,
     /// Rows of targeted classes dropped by the k-NN step (classified correctly), ascending.
     pub removed_by_selection: Vec<usize>,
-    /// Tomek links among the selected rows (as rows of the original data).
+    /// Tomek links among the selected rows, as pairs of rows of the original data (smaller first).
     pub tomek_links: Vec<(usize, usize)>,
     /// Rows removed by the Tomek step, ascending.
     pub removed_by_tomek: Vec<usize>,
@@ -140,20 +140,15 @@ impl OneSidedSelection {
         let tomek = TomekLinks {
             sampling_strategy: SamplingStrategy::Classes(targeted),
         };
-        let local = tomek.sample_indices(&sub)?;
-        let kept: Vec<usize> = local.iter().map(|&i| selected[i]).collect();
-        let mut keep_local = vec![false; sub.len()];
-        for &i in &local {
-            keep_local[i] = true;
-        }
-        let mut removed_by_tomek: Vec<usize> = (0..sub.len())
-            .filter(|&i| !keep_local[i])
-            .map(|i| selected[i])
-            .collect();
+        let cleaned = tomek.run(&sub)?;
+        let kept: Vec<usize> = cleaned.kept.iter().map(|&i| selected[i]).collect();
+        let mut removed_by_tomek: Vec<usize> =
+            cleaned.removed.iter().map(|&i| selected[i]).collect();
         removed_by_tomek.sort_unstable();
-        let tomek_links = tomek_links::links(&sub)
-            .into_iter()
-            .map(|(a, b)| (selected[a], selected[b]))
+        let tomek_links = cleaned
+            .links
+            .iter()
+            .map(|&(a, b)| (selected[a].min(selected[b]), selected[a].max(selected[b])))
             .collect();
         Ok(OssOutcome {
             kept,

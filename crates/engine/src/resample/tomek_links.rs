@@ -20,7 +20,7 @@ pub struct TomekLinks {
 }
 
 /// Nearest neighbour of every row (2-NN, first column dropped, as the reference does).
-fn nearest(data: &Dataset) -> Vec<usize> {
+pub(crate) fn nearest(data: &Dataset) -> Vec<usize> {
     kneighbors_excluding_first(&data.x, data.n_features, 1)
 }
 
@@ -34,11 +34,25 @@ pub fn links(data: &Dataset) -> Vec<(usize, usize)> {
     if data.len() < 2 {
         return Vec::new();
     }
-    let nn = nearest(data);
+    links_from(data, &nearest(data))
+}
+
+pub(crate) fn links_from(data: &Dataset, nn: &[usize]) -> Vec<(usize, usize)> {
     (0..data.len())
-        .filter(|&i| i < nn[i] && in_link(data, &nn, i))
+        .filter(|&i| i < nn[i] && in_link(data, nn, i))
         .map(|i| (i, nn[i]))
         .collect()
+}
+
+/// What Tomek links did: every link found and the rows removed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TomekOutcome {
+    /// Kept rows in original order.
+    pub kept: Vec<usize>,
+    /// Every link `(i, j)`, `i < j`, whether or not its ends were targeted.
+    pub links: Vec<(usize, usize)>,
+    /// Removed rows (targeted ends of links), ascending.
+    pub removed: Vec<usize>,
 }
 
 impl TomekLinks {
@@ -46,15 +60,29 @@ impl TomekLinks {
         Ok(())
     }
 
-    /// Kept rows in original order: every row except targeted members of a link.
-    pub fn sample_indices(&self, data: &Dataset) -> Result<Vec<usize>> {
+    pub fn run(&self, data: &Dataset) -> Result<TomekOutcome> {
         let plan = self
             .sampling_strategy
             .resolve(&data.class_counts(), SamplerFamily::Clean)?;
         let nn = nearest(data);
-        Ok((0..data.len())
-            .filter(|&i| !(plan.is_targeted(data.y[i]) && in_link(data, &nn, i)))
-            .collect())
+        let (mut kept, mut removed) = (Vec::with_capacity(data.len()), Vec::new());
+        for i in 0..data.len() {
+            if plan.is_targeted(data.y[i]) && in_link(data, &nn, i) {
+                removed.push(i);
+            } else {
+                kept.push(i);
+            }
+        }
+        Ok(TomekOutcome {
+            kept,
+            links: links_from(data, &nn),
+            removed,
+        })
+    }
+
+    /// Kept rows in original order: every row except targeted members of a link.
+    pub fn sample_indices(&self, data: &Dataset) -> Result<Vec<usize>> {
+        Ok(self.run(data)?.kept)
     }
 
     pub fn fit_resample(&self, data: &Dataset) -> Result<Resampled> {
