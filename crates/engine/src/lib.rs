@@ -13,6 +13,7 @@ pub mod neighbors;
 pub mod optim;
 pub mod resample;
 pub mod rng;
+pub mod tag_names;
 
 pub use error::{EngineError, Result};
 pub use experiment::{Experiment, ExperimentConfig, Snapshot};

@@ -49,6 +49,12 @@ pub enum SamplerSpec {
 }
 
 impl SamplerSpec {
+    /// Every `kind` this build accepts, in declaration order (read from the serde derive, so a new
+    /// variant is listed without editing this).
+    pub fn known_names() -> Vec<&'static str> {
+        crate::tag_names::tag_names::<SamplerSpec>("kind")
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             SamplerSpec::None => "none",
@@ -63,6 +69,21 @@ impl SamplerSpec {
     pub fn apply(&self, train: &Dataset, _rng: &mut Rng) -> Result<Resampled> {
         match self {
             SamplerSpec::None => Ok(Resampled::identity(train)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_names_match_name() {
+        let names = SamplerSpec::known_names();
+        assert!(names.contains(&SamplerSpec::None.name()), "{names:?}");
+        for n in names {
+            let spec = serde_json::from_value::<SamplerSpec>(serde_json::json!({ "kind": n }));
+            assert!(spec.is_ok(), "{n}: {spec:?}");
         }
     }
 }
