@@ -1,1 +1,4 @@
+pub mod merge;
+pub mod resample;
 pub mod run;
+pub mod sweep;
