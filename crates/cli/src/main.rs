@@ -20,7 +20,8 @@ usage:
                  --input data.csv --output out.csv [--label COLUMN]
                                   resample a CSV file (label: the last column, or COLUMN by
                                   header name or 0-based index); writes the same columns plus
-                                  `origin` (input row index, or `synthetic`)
+                                  `origin` (input row index, or `synthetic`). Classes in
+                                  --strategy are numbered in sorted label order
   imlab sweep [--config base.json | --link URL] --methods m1,m2,... --seeds N|a..b|a..=b|s1,s2
               [--vary KEY=v1,v2,...]... [--epochs E] [--threads T] [--shard i/n] [--quiet]
               --output results.csv|results.json
@@ -29,7 +30,9 @@ usage:
                                   G-mean, minority recall, accuracy, AUC) and print mean, sd and
                                   95% t interval per method. A method is `baseline`, a sampler or
                                   loss name, or link settings `[LABEL:]key=value&key=value`
-                                  (--method adds one method whose values may hold commas).
+                                  (--method adds one method whose values may hold commas;
+                                  --vary values may be separated by `;` instead of `,`).
+                                  --seeds N means seeds 0 to N-1; a..b excludes b.
                                   --shard i/n runs the runs whose index is i modulo n
   imlab merge a.csv b.csv ... --output all.csv|all.json
                                   combine the shards of one sweep (refuses files of different

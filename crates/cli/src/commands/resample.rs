@@ -52,7 +52,7 @@ pub fn main(argv: &[String]) -> Result<(), String> {
 
     let resampled = spec
         .apply(&table.data, &mut Rng::stream(seed, "sampler"))
-        .map_err(|e| format!("method `{method}`: {e}"))?;
+        .map_err(|e| format!("method `{method}`: {e}\n{}", class_key(&table)))?;
     let text = render(&table, &header, label_at, &resampled)?;
     std::fs::write(output, text).map_err(|e| format!("cannot write `{output}`: {e}"))?;
 
@@ -67,6 +67,17 @@ pub fn main(argv: &[String]) -> Result<(), String> {
         println!("  class {name}: {} -> {}", before[c], after[c]);
     }
     Ok(())
+}
+
+/// Engine messages and `--strategy` number classes in the sorted order of their labels.
+fn class_key(table: &Table) -> String {
+    let list: Vec<String> = table
+        .class_names
+        .iter()
+        .enumerate()
+        .map(|(c, name)| format!("{c} = \"{name}\""))
+        .collect();
+    format!("(classes are numbered in label order: {})", list.join(", "))
 }
 
 /// `--label` names a column by its header; a number that is not a header name is a 0-based index.

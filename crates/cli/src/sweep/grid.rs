@@ -129,7 +129,7 @@ fn bare_method(name: &str) -> Result<Vec<(String, String)>, String> {
     }
 }
 
-/// Reads `KEY=v1,v2,...`.
+/// Reads `KEY=v1,v2,...` (or `KEY=v1;v2;...`).
 pub fn parse_axis(text: &str) -> Result<Axis, String> {
     let (key, values) = text.split_once('=').ok_or_else(|| {
         format!("--vary `{text}` should be KEY=v1,v2,... e.g. optimizer.lr=0.01,0.1")
@@ -138,7 +138,16 @@ pub fn parse_axis(text: &str) -> Result<Axis, String> {
     if key == "seed" {
         return Err("vary the seed with --seeds, not --vary".into());
     }
-    let values = split_top(values);
+    // Values that hold commas (`0:100,1:50`) can be separated by semicolons instead.
+    let values: Vec<String> = if values.contains(';') {
+        values
+            .split(';')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    } else {
+        split_top(values)
+    };
     if values.is_empty() {
         return Err(format!("--vary {key}: no values given"));
     }
@@ -354,6 +363,8 @@ mod tests {
         assert!(parse_axis("optimizer.lr").is_err());
         assert!(parse_axis("seed=1,2").is_err());
         assert!(parse_axis("optimizer.lr=0.1,0.1").is_err());
+        let a = parse_axis("sampler.sampling_strategy=0:9,1:5; auto").unwrap();
+        assert_eq!(a.values, vec!["0:9,1:5", "auto"]);
     }
 
     #[test]
