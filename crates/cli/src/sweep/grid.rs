@@ -12,6 +12,8 @@ use imlab_engine::tag_names::tag_names;
 use imlab_engine::{link, ExperimentConfig};
 use serde_json::json;
 
+use crate::config_source::unapplied;
+
 /// Most runs one sweep may have.
 pub const MAX_RUNS: usize = 1_000_000;
 
@@ -267,16 +269,7 @@ impl Grid {
         let parsed = link::parse_fragment(&fragment.join("&"), &self.base);
         let mut issues: Vec<String> = parsed.issues.iter().map(|i| i.to_string()).collect();
         if issues.is_empty() {
-            // serde drops a key its type does not have unless the type denies unknown fields; a
-            // sweep must not run something other than what was asked, so every key must be there.
-            let written = serde_json::to_value(&parsed.config).map_err(|e| e.to_string())?;
-            for (k, _) in &pairs {
-                if lookup(&written, k).is_none() {
-                    issues.push(format!(
-                        "`{k}`: not a setting of this experiment (the base config has no such key)"
-                    ));
-                }
-            }
+            issues = unapplied(&parsed.config, &pairs);
             if issues.is_empty() {
                 return Ok(parsed.config);
             }
@@ -311,14 +304,6 @@ impl Grid {
         });
         format!("{:016x}", fnv1a64(canonical.to_string().as_bytes()))
     }
-}
-
-/// The value at dotted `key` (`a.b.0.c`: objects by name, arrays by index).
-fn lookup<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
-    key.split('.').try_fold(v, |v, part| match v {
-        serde_json::Value::Array(items) => items.get(part.parse::<usize>().ok()?),
-        other => other.get(part),
-    })
 }
 
 #[cfg(test)]
