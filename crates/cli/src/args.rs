@@ -7,18 +7,40 @@ use std::collections::BTreeMap;
 pub struct Args {
     values: BTreeMap<String, Vec<String>>,
     flags: Vec<String>,
+    positional: Vec<String>,
 }
 
-#[allow(dead_code)] // `all` and `has` serve the resample and sweep commands
 impl Args {
     /// Parses `argv` given the flags that take a value and the boolean switches.
     pub fn parse(argv: &[String], with_value: &[&str], switches: &[&str]) -> Result<Self, String> {
+        Self::parse_inner(argv, with_value, switches, false)
+    }
+
+    /// As [`Args::parse`], also accepting arguments that are not flags (file names).
+    pub fn parse_with_positional(
+        argv: &[String],
+        with_value: &[&str],
+        switches: &[&str],
+    ) -> Result<Self, String> {
+        Self::parse_inner(argv, with_value, switches, true)
+    }
+
+    fn parse_inner(
+        argv: &[String],
+        with_value: &[&str],
+        switches: &[&str],
+        positional: bool,
+    ) -> Result<Self, String> {
         let mut a = Args::default();
         let mut it = argv.iter();
         while let Some(arg) = it.next() {
-            let name = arg
-                .strip_prefix("--")
-                .ok_or_else(|| format!("unexpected argument `{arg}`"))?;
+            let Some(name) = arg.strip_prefix("--") else {
+                if positional {
+                    a.positional.push(arg.clone());
+                    continue;
+                }
+                return Err(format!("unexpected argument `{arg}`"));
+            };
             let (name, inline) = match name.split_once('=') {
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (name, None),
@@ -55,6 +77,10 @@ impl Args {
 
     pub fn all(&self, name: &str) -> &[String] {
         self.values.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn positional(&self) -> &[String] {
+        &self.positional
     }
 
     pub fn has(&self, name: &str) -> bool {

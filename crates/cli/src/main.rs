@@ -2,6 +2,10 @@
 
 mod args;
 mod commands;
+mod config_source;
+mod csv_text;
+mod sampler_params;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -15,6 +19,27 @@ usage:
   imlab metrics --input preds.csv [--threshold T] [--classes K]
                                   every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
                                   as JSON (undefined metrics are null, with a note)
+  imlab resample --method NAME [--param key=value ...] [--strategy S] [--seed N]
+                 --input data.csv --output out.csv [--label COLUMN]
+                                  resample a CSV file (label: the last column, or COLUMN by
+                                  header name or 0-based index); writes the same columns plus
+                                  `origin` (input row index, or `synthetic`). Classes in
+                                  --strategy are numbered in sorted label order
+  imlab sweep [--config base.json | --link URL] --methods m1,m2,... --seeds N|a..b|a..=b|s1,s2
+              [--vary KEY=v1,v2,...]... [--epochs E] [--threads T] [--shard i/n] [--quiet]
+              --output results.csv|results.json
+                                  train every method x varied value x seed on the CPU path, in
+                                  parallel; write one row per run (balanced accuracy, macro-F1,
+                                  G-mean, minority recall, accuracy, AUC) and print mean, sd and
+                                  95% t interval per method. A method is `baseline`, a sampler or
+                                  loss name, or link settings `[LABEL:]key=value&key=value`
+                                  (--method adds one method whose values may hold commas;
+                                  --vary values may be separated by `;` instead of `,`).
+                                  --seeds N means seeds 0 to N-1; a..b excludes b.
+                                  --shard i/n runs the runs whose index is i modulo n
+  imlab merge a.csv b.csv ... --output all.csv|all.json
+                                  combine the shards of one sweep (refuses files of different
+                                  sweeps and duplicate runs) and print the same summary
   imlab help                      this text
 ";
 
@@ -27,6 +52,9 @@ fn main() -> ExitCode {
     let result = match cmd {
         "run" => commands::run::main(rest),
         "metrics" => commands::metrics::main(rest),
+        "resample" => commands::resample::main(rest),
+        "sweep" => commands::sweep::main(rest),
+        "merge" => commands::merge::main(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -14,6 +14,7 @@ pub mod optim;
 pub mod posthoc;
 pub mod resample;
 pub mod rng;
+pub mod tag_names;
 
 pub use error::{EngineError, Result};
 pub use experiment::{Experiment, ExperimentConfig, Snapshot};

@@ -1,2 +1,5 @@
+pub mod merge;
 pub mod metrics;
+pub mod resample;
 pub mod run;
+pub mod sweep;

@@ -1,32 +1,13 @@
 //! `imlab run`: trains an experiment headlessly and prints final metrics and history as JSON.
 
-use imlab_engine::{link, Experiment, ExperimentConfig};
+use imlab_engine::Experiment;
 
 use crate::args::Args;
+use crate::config_source;
 
 pub fn main(argv: &[String]) -> Result<(), String> {
     let args = Args::parse(argv, &["config", "link", "epochs"], &[])?;
-    let mut config = match (args.get("config"), args.get("link")) {
-        (Some(_), Some(_)) => return Err("give --config or --link, not both".into()),
-        (Some(path), None) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read config `{path}`: {e}"))?;
-            ExperimentConfig::from_json(&text).map_err(|e| format!("{path}: {e}"))?
-        }
-        (None, Some(url)) => {
-            let fragment = url.split_once('#').map_or(url, |(_, f)| f);
-            let parsed = link::parse_fragment(fragment, &ExperimentConfig::default());
-            if !parsed.issues.is_empty() {
-                let list: Vec<String> = parsed.issues.iter().map(|i| i.to_string()).collect();
-                return Err(format!(
-                    "the link has problems, so it would not reproduce its numbers:\n  {}",
-                    list.join("\n  ")
-                ));
-            }
-            parsed.config
-        }
-        (None, None) => ExperimentConfig::default(),
-    };
+    let mut config = config_source::load(&args)?;
     if let Some(epochs) = args.parsed::<usize>("epochs")? {
         config.epochs = epochs;
     }

@@ -170,15 +170,7 @@ pub fn parse(bytes: &[u8], options: &CsvOptions) -> Result<Table, CsvError> {
     if records.next_record(&mut fields)?.is_none() {
         return Err(CsvError::Empty);
     }
-    // An unnamed column is shown by its position.
-    let header: Vec<String> = fields
-        .iter()
-        .enumerate()
-        .map(|(j, f)| match f.trim() {
-            "" => format!("column {}", j + 1),
-            name => name.to_string(),
-        })
-        .collect();
+    let header = header_names(&fields);
     let n_columns = header.len();
     if n_columns > MAX_COLUMNS {
         return Err(CsvError::TooManyColumns {
@@ -281,6 +273,39 @@ pub fn parse(bytes: &[u8], options: &CsvOptions) -> Result<Table, CsvError> {
         table.standardize();
     }
     Ok(table)
+}
+
+/// The header row as [`parse`] names the columns (trimmed; an unnamed column is `column N`), without
+/// reading the data rows. Tools that write a table back out use it to restore the column order.
+pub fn read_header(bytes: &[u8]) -> Result<Vec<String>, CsvError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| CsvError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut fields: Vec<Cow<str>> = Vec::new();
+    match Records::new(text).next_record(&mut fields)? {
+        Some(_) => Ok(header_names(&fields)),
+        None => Err(CsvError::Empty),
+    }
+}
+
+// An unnamed column is shown by its position.
+fn header_names(fields: &[Cow<str>]) -> Vec<String> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(j, f)| match f.trim() {
+            "" => format!("column {}", j + 1),
+            name => name.to_string(),
+        })
+        .collect()
+}
+
+impl LabelColumn {
+    /// The 0-based position of the label column in `header` (as [`read_header`] returns it).
+    pub fn resolve(&self, header: &[String]) -> Result<usize, CsvError> {
+        resolve_label_column(self, header)
+    }
 }
 
 impl Table {
@@ -560,6 +585,17 @@ mod tests {
                 vec!["1".into(), "2".into()],
             ]
         );
+    }
+
+    #[test]
+    fn header_and_label_position() {
+        let bytes = "\u{feff}a; ;\"c\"\n1;2;x\n".as_bytes();
+        let header = read_header(bytes).unwrap();
+        assert_eq!(header, vec!["a", "column 2", "c"]);
+        assert_eq!(LabelColumn::Last.resolve(&header), Ok(2));
+        assert_eq!(LabelColumn::Name("column 2".into()).resolve(&header), Ok(1));
+        assert!(LabelColumn::Index(3).resolve(&header).is_err());
+        assert_eq!(read_header(b"\n\n"), Err(CsvError::Empty));
     }
 
     #[test]

@@ -234,6 +234,12 @@ impl SamplerSpec {
     }
 
     /// Stable short id, used in links and as the JSON `kind`.
+    /// Every `kind` this build accepts, in declaration order (read from the serde derive, so a new
+    /// variant is listed without editing this).
+    pub fn known_names() -> Vec<&'static str> {
+        crate::tag_names::tag_names::<SamplerSpec>("kind")
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             SamplerSpec::None => "none",
@@ -338,6 +344,21 @@ impl SamplerSpec {
             SamplerSpec::NeighbourhoodCleaningRule(s) => s.fit_resample(train),
             SamplerSpec::NearMiss(s) => s.fit_resample(train),
             SamplerSpec::ClusterCentroids(s) => s.fit_resample(train, rng),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_names_match_name() {
+        let names = SamplerSpec::known_names();
+        assert!(names.contains(&SamplerSpec::None.name()), "{names:?}");
+        for n in names {
+            let spec = serde_json::from_value::<SamplerSpec>(serde_json::json!({ "kind": n }));
+            assert!(spec.is_ok(), "{n}: {spec:?}");
         }
     }
 }

@@ -1,0 +1,328 @@
+//! A sweep's per-run rows and their files: CSV (one row per run) or JSON, chosen by the extension.
+//!
+//! Every CSV row carries the sweep id and the number of runs in the whole grid, so that `merge` can
+//! check that shard files belong together and say which runs are missing. Numbers are written in
+//! the shortest form that reads back to the same f64, so a file read and written again is identical.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+
+use super::scores::{Scores, SCORE_NAMES};
+use crate::csv_text;
+
+/// One run's outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub run: usize,
+    pub method: String,
+    /// Values of the varied settings, in `Results::vary_keys` order.
+    pub vary: Vec<String>,
+    pub seed: u64,
+    pub scores: Scores,
+    /// Why the run did not finish (a data error, divergence); its scores are then empty.
+    pub error: Option<String>,
+}
+
+/// The rows of one sweep (or of some of its shards).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Results {
+    pub sweep_id: String,
+    pub runs_total: usize,
+    pub vary_keys: Vec<String>,
+    /// Sorted by `run`.
+    pub rows: Vec<Row>,
+}
+
+/// The file format, from the file name.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn of(path: &str) -> Result<Format, String> {
+        match Path::new(path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => Ok(Format::Csv),
+            Some("json") => Ok(Format::Json),
+            _ => Err(format!("`{path}`: results files end in .csv or .json")),
+        }
+    }
+}
+
+const LEAD: [&str; 4] = ["sweep_id", "run", "runs_total", "method"];
+
+impl Results {
+    /// The CSV header: `sweep_id, run, runs_total, method, <varied keys>, seed, <scores>, error`.
+    pub fn header(&self) -> Vec<String> {
+        let mut h: Vec<String> = LEAD.iter().map(|s| s.to_string()).collect();
+        h.extend(self.vary_keys.iter().cloned());
+        h.push("seed".into());
+        h.extend(SCORE_NAMES.iter().map(|s| s.to_string()));
+        h.push("error".into());
+        h
+    }
+
+    pub fn to_csv(&self) -> String {
+        let mut out = csv_text::line(&self.header());
+        out.push('\n');
+        for r in &self.rows {
+            let mut cells = vec![
+                self.sweep_id.clone(),
+                r.run.to_string(),
+                self.runs_total.to_string(),
+                r.method.clone(),
+            ];
+            cells.extend(r.vary.iter().cloned());
+            cells.push(r.seed.to_string());
+            cells.extend(r.scores.values().iter().map(|v| csv_text::opt_number(*v)));
+            cells.push(r.error.clone().unwrap_or_default());
+            out.push_str(&csv_text::line(&cells));
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> String {
+        let rows: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut o = serde_json::Map::new();
+                o.insert("run".into(), json!(r.run));
+                o.insert("method".into(), json!(r.method));
+                o.insert("vary".into(), json!(r.vary));
+                o.insert("seed".into(), json!(r.seed));
+                for (name, v) in SCORE_NAMES.iter().zip(r.scores.values()) {
+                    o.insert(name.to_string(), json!(v));
+                }
+                o.insert("error".into(), json!(r.error));
+                Value::Object(o)
+            })
+            .collect();
+        let doc = json!({
+            "sweep_id": self.sweep_id,
+            "runs_total": self.runs_total,
+            "vary_keys": self.vary_keys,
+            "runs": rows,
+        });
+        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Csv => self.to_csv(),
+            Format::Json => self.to_json(),
+        }
+    }
+
+    pub fn parse(text: &str, format: Format) -> Result<Results, String> {
+        match format {
+            Format::Csv => Self::from_csv(text),
+            Format::Json => Self::from_json(text),
+        }
+    }
+
+    pub fn from_csv(text: &str) -> Result<Results, String> {
+        let records = csv_text::records(text)?;
+        let (header, body) = records
+            .split_first()
+            .ok_or("the file is empty; expected the header of a sweep results file")?;
+        let n = header.len();
+        let lead_ok = header.len() >= LEAD.len() + SCORE_NAMES.len() + 2
+            && header[..LEAD.len()].iter().zip(LEAD).all(|(a, b)| a == b);
+        if !lead_ok {
+            return Err(format!(
+                "not a sweep results file: the header should start with {}",
+                LEAD.join(",")
+            ));
+        }
+        let seed_at = n - SCORE_NAMES.len() - 2;
+        let vary_keys: Vec<String> = header[LEAD.len()..seed_at].to_vec();
+        let mut results = Results {
+            sweep_id: String::new(),
+            runs_total: 0,
+            vary_keys,
+            rows: Vec::new(),
+        };
+        if results.header() != *header {
+            return Err(format!(
+                "not a sweep results file: unexpected header `{}`",
+                header.join(",")
+            ));
+        }
+        for (i, rec) in body.iter().enumerate() {
+            let at = format!("data row {}", i + 1);
+            if rec.len() != n {
+                return Err(format!("{at}: {} fields, the header has {n}", rec.len()));
+            }
+            let int = |j: usize| -> Result<u64, String> {
+                rec[j]
+                    .parse::<u64>()
+                    .map_err(|_| format!("{at}: {} `{}` is not a whole number", header[j], rec[j]))
+            };
+            let (id, total) = (rec[0].clone(), int(2)? as usize);
+            if i == 0 {
+                results.sweep_id = id;
+                results.runs_total = total;
+            } else if id != results.sweep_id || total != results.runs_total {
+                return Err(format!(
+                    "{at}: sweep {id} with {total} runs, but the file starts with sweep {} with {} runs",
+                    results.sweep_id, results.runs_total
+                ));
+            }
+            let mut scores = [None; 6];
+            for (k, slot) in scores.iter_mut().enumerate() {
+                let j = seed_at + 1 + k;
+                if !rec[j].is_empty() {
+                    *slot = Some(rec[j].parse::<f64>().map_err(|_| {
+                        format!("{at}: {} `{}` is not a number", header[j], rec[j])
+                    })?);
+                }
+            }
+            results.rows.push(Row {
+                run: int(1)? as usize,
+                method: rec[3].clone(),
+                vary: rec[LEAD.len()..seed_at].to_vec(),
+                seed: int(seed_at)?,
+                scores: Scores::from_values(scores),
+                error: Some(rec[n - 1].clone()).filter(|e| !e.is_empty()),
+            });
+        }
+        Ok(results)
+    }
+
+    pub fn from_json(text: &str) -> Result<Results, String> {
+        // Scores are read from their text with Rust's exact parser, so values survive the round trip
+        // bit for bit.
+        #[derive(Deserialize)]
+        struct Doc {
+            sweep_id: String,
+            runs_total: usize,
+            vary_keys: Vec<String>,
+            runs: Vec<JsonRow>,
+        }
+        #[derive(Deserialize)]
+        struct JsonRow {
+            run: usize,
+            method: String,
+            vary: Vec<String>,
+            seed: u64,
+            error: Option<String>,
+            balanced_accuracy: Option<Box<RawValue>>,
+            macro_f1: Option<Box<RawValue>>,
+            g_mean: Option<Box<RawValue>>,
+            minority_recall: Option<Box<RawValue>>,
+            accuracy: Option<Box<RawValue>>,
+            auc: Option<Box<RawValue>>,
+        }
+        let doc: Doc =
+            serde_json::from_str(text).map_err(|e| format!("not a sweep results file: {e}"))?;
+        let mut rows = Vec::with_capacity(doc.runs.len());
+        for r in doc.runs {
+            if r.vary.len() != doc.vary_keys.len() {
+                return Err(format!(
+                    "run {}: {} varied values for {} varied keys",
+                    r.run,
+                    r.vary.len(),
+                    doc.vary_keys.len()
+                ));
+            }
+            let raw = [
+                &r.balanced_accuracy,
+                &r.macro_f1,
+                &r.g_mean,
+                &r.minority_recall,
+                &r.accuracy,
+                &r.auc,
+            ];
+            let mut scores = [None; 6];
+            for ((slot, name), raw) in scores.iter_mut().zip(SCORE_NAMES).zip(raw) {
+                if let Some(v) = raw.as_deref().map(RawValue::get) {
+                    *slot = Some(
+                        v.parse::<f64>()
+                            .map_err(|_| format!("run {}: {name} `{v}` is not a number", r.run))?,
+                    );
+                }
+            }
+            rows.push(Row {
+                run: r.run,
+                method: r.method,
+                vary: r.vary,
+                seed: r.seed,
+                scores: Scores::from_values(scores),
+                error: r.error,
+            });
+        }
+        Ok(Results {
+            sweep_id: doc.sweep_id,
+            runs_total: doc.runs_total,
+            vary_keys: doc.vary_keys,
+            rows,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Results {
+        Results {
+            sweep_id: "00ff".into(),
+            runs_total: 4,
+            vary_keys: vec!["model.hidden".into()],
+            rows: vec![
+                Row {
+                    run: 1,
+                    method: "a,b".into(),
+                    vary: vec!["[4,4]".into()],
+                    seed: 7,
+                    scores: Scores::from_values([
+                        Some(0.1 + 0.2),
+                        None,
+                        Some(1e-7),
+                        Some(1.0),
+                        Some(2.0 / 3.0),
+                        None,
+                    ]),
+                    error: None,
+                },
+                Row {
+                    run: 3,
+                    method: "x".into(),
+                    vary: vec!["[8]".into()],
+                    seed: 8,
+                    scores: Scores::default(),
+                    error: Some("training diverged, \"badly\"".into()),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn both_formats_round_trip_exactly() {
+        let r = sample();
+        assert_eq!(Results::from_csv(&r.to_csv()).unwrap(), r);
+        assert_eq!(Results::from_json(&r.to_json()).unwrap(), r);
+        assert_eq!(Results::from_csv(&r.to_csv()).unwrap().to_csv(), r.to_csv());
+    }
+
+    #[test]
+    fn foreign_files_are_refused() {
+        assert!(Results::from_csv("a,b\n1,2\n").is_err());
+        assert!(Results::from_json("{}").is_err());
+        assert!(Format::of("x.txt").is_err());
+        assert_eq!(Format::of("x.JSON"), Ok(Format::Json));
+    }
+}

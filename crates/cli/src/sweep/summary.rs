@@ -1,0 +1,192 @@
+//! The summary of a sweep printed after it runs (and after `merge`): per method and varied values,
+//! each score's mean, sample standard deviation and 95 % t interval over seeds, as an aligned table.
+
+use super::results::Results;
+use super::scores::SCORE_NAMES;
+use super::stats::{summarize, Summary};
+
+/// One group of runs: the same method and varied values, different seeds.
+pub struct Group {
+    pub method: String,
+    pub vary: Vec<String>,
+    pub failed: Vec<String>,
+    /// One summary per score, in `SCORE_NAMES` order.
+    pub scores: Vec<Summary>,
+}
+
+/// Groups in the order their first run appears.
+pub fn groups(results: &Results) -> Vec<Group> {
+    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    for r in &results.rows {
+        let key = (r.method.clone(), r.vary.clone());
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys.into_iter()
+        .map(|(method, vary)| {
+            let rows: Vec<_> = results
+                .rows
+                .iter()
+                .filter(|r| r.method == method && r.vary == vary)
+                .collect();
+            let scores = (0..SCORE_NAMES.len())
+                .map(|k| {
+                    let values: Vec<f64> = rows
+                        .iter()
+                        .filter(|r| r.error.is_none())
+                        .filter_map(|r| r.scores.values()[k])
+                        .collect();
+                    summarize(&values)
+                })
+                .collect();
+            Group {
+                failed: rows
+                    .iter()
+                    .filter_map(|r| {
+                        r.error
+                            .as_ref()
+                            .map(|e| format!("run {} (seed {}): {e}", r.run, r.seed))
+                    })
+                    .collect(),
+                method,
+                vary,
+                scores,
+            }
+        })
+        .collect()
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v:.4}"))
+}
+
+/// The table as text, one line per group and score, columns padded to line up.
+pub fn table(results: &Results) -> String {
+    let mut head: Vec<String> = vec!["method".into()];
+    head.extend(results.vary_keys.iter().cloned());
+    head.extend(["score", "n", "mean", "sd", "95% CI"].map(String::from));
+    let mut lines: Vec<Vec<String>> = vec![head];
+    let groups = groups(results);
+    for g in &groups {
+        for (k, s) in g.scores.iter().enumerate() {
+            let mut cells: Vec<String> = if k == 0 {
+                let mut c = vec![g.method.clone()];
+                c.extend(g.vary.iter().cloned());
+                c
+            } else {
+                vec![String::new(); 1 + g.vary.len()]
+            };
+            cells.push(SCORE_NAMES[k].into());
+            cells.push(s.n.to_string());
+            cells.push(num(s.mean));
+            cells.push(num(s.sd));
+            cells.push(match s.interval {
+                Some((lo, hi)) => format!("[{lo:.4}, {hi:.4}]"),
+                None => "-".into(),
+            });
+            lines.push(cells);
+        }
+    }
+    let widths: Vec<usize> = (0..lines[0].len())
+        .map(|j| {
+            lines
+                .iter()
+                .map(|l| l[j].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let numeric_from = 2 + results.vary_keys.len();
+    let mut out = String::new();
+    let done = results.rows.len();
+    let failed: usize = groups.iter().map(|g| g.failed.len()).sum();
+    out.push_str(&format!(
+        "sweep {}: {done} of {} runs{}\n",
+        results.sweep_id,
+        results.runs_total,
+        if failed > 0 {
+            format!(", {failed} failed")
+        } else {
+            String::new()
+        }
+    ));
+    for l in &lines {
+        let cells: Vec<String> = l
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(j, (c, &w))| {
+                if j >= numeric_from && j < l.len() - 1 {
+                    format!("{c:>w$}")
+                } else {
+                    format!("{c:<w$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    for g in &groups {
+        for f in &g.failed {
+            out.push_str(&format!("failed: {} {}\n", g.method, f));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::results::Row;
+    use crate::sweep::scores::Scores;
+
+    #[test]
+    fn groups_and_aligns() {
+        let row = |run, method: &str, seed, ba| Row {
+            run,
+            method: method.into(),
+            vary: vec![],
+            seed,
+            scores: Scores {
+                balanced_accuracy: Some(ba),
+                ..Scores::default()
+            },
+            error: None,
+        };
+        let mut failed = row(3, "b", 1, 0.0);
+        failed.error = Some("diverged".into());
+        let r = Results {
+            sweep_id: "ab".into(),
+            runs_total: 4,
+            vary_keys: vec![],
+            rows: vec![
+                row(0, "a", 0, 0.5),
+                row(1, "a", 1, 0.7),
+                row(2, "b", 0, 0.9),
+                failed,
+            ],
+        };
+        let g = groups(&r);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].scores[0].mean, Some(0.6));
+        assert_eq!(g[1].scores[0].n, 1);
+        assert_eq!(g[1].failed.len(), 1);
+        let t = table(&r);
+        assert!(t.starts_with("sweep ab: 4 of 4 runs, 1 failed\n"), "{t}");
+        let widths: Vec<usize> = t
+            .lines()
+            .skip(1)
+            .take(3)
+            .map(|l| {
+                l.find("score")
+                    .or_else(|| l.find("balanced"))
+                    .or_else(|| l.find("macro"))
+                    .unwrap()
+            })
+            .collect();
+        assert!(widths.iter().all(|&w| w == widths[0]), "{t}");
+        assert!(t.contains("0.6000"), "{t}");
+        assert!(t.contains("failed: b run 3 (seed 1): diverged"), "{t}");
+    }
+}
