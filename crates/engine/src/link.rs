@@ -183,7 +183,21 @@ fn apply_group(
         serde_json::from_value::<ExperimentConfig>(cfg).map_err(|e| e.to_string())
     };
     match try_build(&flat) {
-        Ok(cfg) => out.config = cfg,
+        Ok(cfg) => {
+            // serde drops fields a type does not have; a misspelt key must not vanish silently.
+            let mut applied = BTreeMap::new();
+            flatten("", &to_value(&cfg), &mut applied);
+            for k in &given {
+                let prefix = format!("{k}.");
+                if !applied.contains_key(k) && !applied.keys().any(|a| a.starts_with(&prefix)) {
+                    out.issues.push(LinkIssue {
+                        key: k.clone(),
+                        message: "not a setting of this choice; ignored".into(),
+                    });
+                }
+            }
+            out.config = cfg;
+        }
         Err(whole) => {
             // Find the given keys that break the group; apply the rest if that works.
             let mut bad = Vec::new();
@@ -434,6 +448,15 @@ mod tests {
         let keys: Vec<&str> = p.issues.iter().map(|i| i.key.as_str()).collect();
         assert!(keys.contains(&"optimizer.lr"), "{:?}", p.issues);
         assert!(keys.contains(&"wat"), "{:?}", p.issues);
+    }
+
+    #[test]
+    fn a_misspelt_key_inside_a_known_group_is_reported() {
+        let base = ExperimentConfig::default();
+        let p = parse_fragment("v=1&optimizer.learning_rate=0.5&seed=3", &base);
+        assert_eq!(p.config.seed, 3);
+        assert_eq!(p.issues.len(), 1, "{:?}", p.issues);
+        assert_eq!(p.issues[0].key, "optimizer.learning_rate");
     }
 
     #[test]
