@@ -49,7 +49,7 @@ fn top_k(
     let q = (wid.x + wid.y * nwg.x) * 64u + li;
     let d = shape.d;
     let k = shape.k;
-    let active = q < shape.n_query;
+    let in_range = q < shape.n_query;
     var best_d: array<f32, KMAX>;
     var best_i: array<u32, KMAX>;
     var count = 0u;
@@ -61,7 +61,7 @@ fn top_k(
             tile[e] = fit[start * d + e];
         }
         workgroupBarrier();
-        if active {
+        if in_range {
             for (var r = 0u; r < rows; r++) {
                 var s = 0.0;
                 for (var f = 0u; f < d; f++) {
@@ -84,7 +84,7 @@ fn top_k(
             }
         }
     }
-    if active {
+    if in_range {
         for (var c = 0u; c < k; c++) {
             out_index[q * k + c] = best_i[c];
             out_dist[q * k + c] = best_d[c];
