@@ -8,11 +8,20 @@
 //! ```ignore
 //! let ctx = GpuContext::new().await?;
 //! let mut trainer = GpuTrainer::new(&ctx, &experiment)?;
+//! let (batches, scalars) = imlab_gpu::schedule(&mut experiment, trainer.step(), n);
 //! trainer.run_steps(n, &batches, &scalars)?;          // one submission, no wait
 //! let losses = trainer.read_losses().await?;
 //! experiment.adopt(trainer.read_state().await?, &losses)?;
+//! let test_probs = trainer.predict_proba(experiment.test_x(), experiment.test.len()).await?;
 //! ```
+//!
+//! The futures returned by `read_state`, `read_losses` and `predict_proba` borrow nothing (the
+//! work is submitted when the method is called), so a trainer kept in a `RefCell` need not stay
+//! borrowed across the `.await`. Every failure is a [`GpuError`]; nothing panics on a GPU error
+//! (wgpu's panicking default error handler is replaced, see `context.rs`).
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
 mod context;
 mod error;
 mod neighbors;
@@ -24,4 +33,4 @@ mod trainer;
 pub use context::{AdapterSummary, GpuContext};
 pub use error::{GpuError, Result};
 pub use neighbors::{GpuNeighbors, Neighbors};
-pub use trainer::{GpuTrainer, TrainerSetup};
+pub use trainer::{schedule, GpuTrainer, TrainerSetup};

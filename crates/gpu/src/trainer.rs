@@ -25,6 +25,18 @@ use crate::ops::uniforms::{LayerUniform, MAX_CLASSES};
 use crate::ops::{self, dispatch_nn, grid_1d, optim, Kernel};
 use crate::plan::{u32_of, NetPlan};
 
+/// The engine's schedule for steps `from .. from + n` (0-based): their batch rows, step-major, and
+/// their optimizer scalars (update numbers `from + 1 ..`), ready for [`GpuTrainer::run_steps`].
+/// `from` is normally [`GpuTrainer::step`], which runs ahead of `Experiment::step` until the state
+/// is adopted.
+pub fn schedule(exp: &mut Experiment, from: u64, n: usize) -> (Vec<u32>, Vec<StepScalars>) {
+    let end = from + n as u64;
+    let batches = (from..end).flat_map(|s| exp.batch_indices(s)).collect();
+    let opt = &exp.config().optimizer;
+    let scalars = (from..end).map(|s| opt.scalars(s + 1)).collect();
+    (batches, scalars)
+}
+
 /// Everything a trainer is built from; [`GpuTrainer::new`] takes it from an `Experiment`.
 pub struct TrainerSetup<'a> {
     /// Layer shapes and offsets in the flat parameter vector (`Mlp::layers`).

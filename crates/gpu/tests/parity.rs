@@ -26,10 +26,10 @@ use imlab_engine::dataset::{ClassCounts, DatasetSpec, Generator};
 use imlab_engine::model::Activation;
 use imlab_engine::optim::OptimizerSpec;
 use imlab_engine::{Experiment, ExperimentConfig};
-use imlab_gpu::{GpuContext, GpuTrainer};
+use imlab_gpu::{schedule, GpuContext, GpuTrainer};
 use pollster::block_on;
 
-use common::{context, rel_max_diff};
+use common::context;
 
 const STEPS: u64 = 200;
 const TOL: f64 = 1e-4;
@@ -38,17 +38,11 @@ const STATE_TOL: f64 = 1e-3;
 /// Trains `steps` steps on the GPU, split into runs of the given lengths (one submission each).
 fn gpu_train(ctx: &GpuContext, exp: &mut Experiment, runs: &[u64]) -> (GpuTrainer, Vec<f64>) {
     let mut trainer = GpuTrainer::new(ctx, exp).expect("trainer");
-    let mut done = 0;
     for &n in runs {
-        let batches: Vec<u32> = (done..done + n)
-            .flat_map(|s| exp.batch_indices(s))
-            .collect();
-        let opt = exp.config().optimizer.clone();
-        let scalars: Vec<_> = (done..done + n).map(|s| opt.scalars(s + 1)).collect();
+        let (batches, scalars) = schedule(exp, trainer.step(), n as usize);
         trainer
             .run_steps(n as usize, &batches, &scalars)
             .expect("run_steps");
-        done += n;
     }
     let losses = block_on(trainer.read_losses()).expect("losses");
     (trainer, losses)
@@ -235,4 +229,14 @@ fn bad_batches_are_rejected_not_run() {
     let too_far = exp.train_x().len() as u32;
     assert!(trainer.run_steps(1, &vec![too_far; b], &[s]).is_err());
     assert_eq!(trainer.step(), 0);
+}
+
+/// `max |a − b| / (max |b| + 1e-12)`: the largest difference relative to the reference's scale.
+pub fn rel_max_diff(a: &[f32], b: &[f32]) -> f64 {
+    assert_eq!(a.len(), b.len(), "length mismatch");
+    let scale = b.iter().fold(0f64, |m, &v| m.max(f64::from(v).abs()));
+    let diff = a.iter().zip(b).fold(0f64, |m, (&x, &y)| {
+        m.max((f64::from(x) - f64::from(y)).abs())
+    });
+    diff / (scale + 1e-12)
 }

@@ -20,13 +20,3 @@ pub fn context() -> Option<GpuContext> {
         ),
     }
 }
-
-/// `max |a − b| / (max |b| + 1e-12)`: the largest difference relative to the reference's scale.
-pub fn rel_max_diff(a: &[f32], b: &[f32]) -> f64 {
-    assert_eq!(a.len(), b.len(), "length mismatch");
-    let scale = b.iter().fold(0f64, |m, &v| m.max(f64::from(v).abs()));
-    let diff = a.iter().zip(b).fold(0f64, |m, (&x, &y)| {
-        m.max((f64::from(x) - f64::from(y)).abs())
-    });
-    diff / (scale + 1e-12)
-}
