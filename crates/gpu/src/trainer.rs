@@ -568,7 +568,20 @@ fn validate(s: &TrainerSetup<'_>) -> Result<usize> {
             s.batch
         ));
     }
-    let n_params = last.b_offset + last.fan_out;
+    let mut offset = 0;
+    for (l, shape) in s.layers.iter().enumerate() {
+        let chained = l == 0 || s.layers[l - 1].fan_out == shape.fan_in;
+        if !chained
+            || shape.w_offset != offset
+            || shape.b_offset != offset + shape.fan_in * shape.fan_out
+        {
+            return bad(format!(
+                "layer {l} does not follow the engine's parameter layout; rebuild the model"
+            ));
+        }
+        offset = shape.b_offset + shape.fan_out;
+    }
+    let n_params = offset;
     if s.state.params.len() != n_params
         || s.state.opt_state.len() != n_params * s.optimizer.state_per_param()
     {
