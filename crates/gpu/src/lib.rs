@@ -1,1 +1,36 @@
-//! GPU backend (filled in by the GPU work).
+//! Imbalance Lab's GPU backend (wgpu / WGSL compute): mini-batch training of the engine's MLP with
+//! data, weights and optimizer state resident on the GPU and many steps per submission; batched
+//! prediction (test split, decision grid); exact k-nearest neighbours.
+//!
+//! Every kernel computes what the engine's CPU path computes, in the same summation order; the
+//! parity tests (`tests/parity.rs`, `tests/neighbors.rs`) state the tolerances.
+//!
+//! ```ignore
+//! let ctx = GpuContext::new().await?;
+//! let mut trainer = GpuTrainer::new(&ctx, &experiment)?;
+//! let (batches, scalars) = imlab_gpu::schedule(&mut experiment, trainer.step(), n);
+//! trainer.run_steps(n, &batches, &scalars)?;          // one submission, no wait
+//! let losses = trainer.read_losses().await?;
+//! experiment.adopt(trainer.read_state().await?, &losses)?;
+//! let test_probs = trainer.predict_proba(experiment.test_x(), experiment.test.len()).await?;
+//! ```
+//!
+//! The futures returned by `read_state`, `read_losses` and `predict_proba` borrow nothing (the
+//! work is submitted when the method is called), so a trainer kept in a `RefCell` need not stay
+//! borrowed across the `.await`. Every failure is a [`GpuError`]; nothing panics on a GPU error
+//! (wgpu's panicking default error handler is replaced, see `context.rs`).
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
+mod context;
+mod error;
+mod neighbors;
+mod ops;
+mod plan;
+mod predict;
+mod trainer;
+
+pub use context::{AdapterSummary, GpuContext};
+pub use error::{GpuError, Result};
+pub use neighbors::{GpuNeighbors, Neighbors};
+pub use trainer::{schedule, GpuTrainer, TrainerSetup};

@@ -1,0 +1,95 @@
+//! Rust mirrors of the uniform structs in `shaders/uniforms.wgsl` (same field order; 16-byte
+//! multiples so the WGSL layout rules add no hidden padding).
+
+use bytemuck::{Pod, Zeroable};
+
+/// Most classes the loss kernel's per-class table holds (the engine's blobs allow 2 to 10).
+pub(crate) const MAX_CLASSES: usize = 10;
+
+/// Binding numbers of the network storage buffers (`shaders/nn_buffers.wgsl`).
+pub(crate) mod binding {
+    pub(crate) const X: u32 = 0;
+    pub(crate) const ROW_INDEX: u32 = 1;
+    pub(crate) const PARAMS: u32 = 2;
+    pub(crate) const WORK: u32 = 3;
+    pub(crate) const GRADS: u32 = 4;
+    pub(crate) const LABELS: u32 = 5;
+    pub(crate) const LOSSES: u32 = 6;
+    pub(crate) const PROBS: u32 = 7;
+}
+
+/// How a layer's kernel finds its input rows (`Layer.input_mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum InputMode {
+    /// The previous layer's activations in the workspace.
+    Workspace = 0,
+    /// Training rows gathered through the batch index buffer.
+    Gathered = 1,
+    /// Consecutive data rows from the step's `row_offset` (prediction).
+    Direct = 2,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable)]
+pub(crate) struct LayerUniform {
+    pub fan_in: u32,
+    pub fan_out: u32,
+    pub w_off: u32,
+    pub b_off: u32,
+    pub in_off: u32,
+    pub z_off: u32,
+    pub a_off: u32,
+    pub d_off: u32,
+    pub prev_z_off: u32,
+    pub prev_a_off: u32,
+    pub prev_d_off: u32,
+    pub act: u32,
+    pub apply_act: u32,
+    pub input_mode: u32,
+    pub n_features: u32,
+    pub _pad: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable)]
+pub(crate) struct StepUniform {
+    pub row_offset: u32,
+    pub rows: u32,
+    pub loss_slot: u32,
+    pub _pad0: u32,
+    pub lr: f32,
+    pub bias1: f32,
+    pub bias2: f32,
+    pub _pad1: f32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Pod, Zeroable)]
+pub(crate) struct HyperUniform {
+    pub n_params: u32,
+    pub scratch_off: u32,
+    pub _p0: u32,
+    pub _p1: u32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub weight_decay: f32,
+    pub momentum: f32,
+    pub _f0: f32,
+    pub _f1: f32,
+    pub _f2: f32,
+    /// Per class: `[loss weight, logit offset, 0, 0]`.
+    pub class_terms: [[f32; 4]; MAX_CLASSES],
+}
+
+/// Writes `entries` into a table whose entries sit `stride` bytes apart (dynamic-offset uniforms).
+pub(crate) fn table_bytes<T: Pod>(entries: &[T], stride: u64) -> Vec<u8> {
+    let stride = stride as usize;
+    let mut out = vec![0u8; entries.len().max(1) * stride];
+    for (i, e) in entries.iter().enumerate() {
+        let b = bytemuck::bytes_of(e);
+        out[i * stride..i * stride + b.len()].copy_from_slice(b);
+    }
+    out
+}

@@ -1,0 +1,25 @@
+// Adam as PyTorch (L2 weight decay added to the gradient), one thread per parameter; the same
+// arithmetic as crates/engine/src/optim/adam.rs. lr and the bias corrections 1 − β^t come per step
+// from the CPU (`OptimizerSpec::scalars`), so both paths use the same numbers.
+
+@group(0) @binding(0) var<storage, read_write> params: array<f32>;
+@group(0) @binding(1) var<storage, read> grads: array<f32>;
+@group(0) @binding(2) var<storage, read_write> state: array<f32>; // m then v
+
+@compute @workgroup_size(64)
+fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let t = thread_index(gid, nwg);
+    let n = hyp.n_params;
+    if t >= n {
+        return;
+    }
+    let p = params[t];
+    let g = grads[t] + hyp.weight_decay * p;
+    let m = hyp.beta1 * state[t] + (1.0 - hyp.beta1) * g;
+    let v = hyp.beta2 * state[n + t] + (1.0 - hyp.beta2) * g * g;
+    state[t] = m;
+    state[n + t] = v;
+    let m_hat = m / cur.bias1;
+    let v_hat = v / cur.bias2;
+    params[t] = p - cur.lr * m_hat / (sqrt(v_hat) + hyp.eps);
+}
