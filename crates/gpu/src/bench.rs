@@ -147,6 +147,7 @@ fn training(
     let spec = ModelSpec {
         hidden: hidden.to_vec(),
         activation: Activation::Relu,
+        ..ModelSpec::default()
     };
     let mut mlp = Mlp::new(&spec, d, k, &mut rng);
     let opt = OptimizerSpec::default();
@@ -222,6 +223,13 @@ fn cpu_train(
     let mut state = vec![0.0; mlp.n_params() * opt.state_per_param()];
     let mut dlogits = vec![0.0; batch * k];
     let (mut xb, mut yb) = (Vec::new(), Vec::new());
+    let mut counts = vec![0usize; k];
+    for &c in y {
+        counts[c] += 1;
+    }
+    let Ok(loss) = LossSpec::CrossEntropy.build(&counts) else {
+        return;
+    };
     for (t, rows) in batches.chunks(batch).enumerate() {
         xb.clear();
         yb.clear();
@@ -231,7 +239,7 @@ fn cpu_train(
             yb.push(y[i]);
         }
         let logits = mlp.forward(&xb, batch, &mut ws);
-        LossSpec::CrossEntropy.value_and_grad(logits, &yb, k, &mut dlogits);
+        loss.value_and_grad(logits, &yb, k, &mut dlogits);
         mlp.backward(&xb, batch, &dlogits, &mut ws, &mut grad);
         opt.update(&mut mlp.params, &grad, &mut state, t as u64 + 1);
     }
@@ -244,6 +252,7 @@ fn grid_prediction(ctx: &GpuContext, o: &BenchOptions) -> Result<(f64, f64)> {
     let spec = ModelSpec {
         hidden: vec![32, 32],
         activation: Activation::Relu,
+        ..ModelSpec::default()
     };
     let mlp = Mlp::new(&spec, 2, 2, &mut rng);
     let opt = OptimizerSpec::default();

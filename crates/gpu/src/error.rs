@@ -25,6 +25,8 @@ pub enum GpuError {
     },
     #[error("{0}")]
     InvalidInput(String),
+    #[error("{0} is not on the GPU yet; the CPU backend trains this experiment")]
+    Unsupported(String),
 }
 
 pub type Result<T> = std::result::Result<T, GpuError>;

@@ -14,7 +14,8 @@
 use std::future::Future;
 
 use imlab_engine::experiment::TrainState;
-use imlab_engine::model::{Activation, LayerShape};
+use imlab_engine::loss::LossSpec;
+use imlab_engine::model::{Activation, Head, LayerShape};
 use imlab_engine::optim::{OptimizerSpec, StepScalars};
 use imlab_engine::Experiment;
 
@@ -32,8 +33,7 @@ use crate::plan::{u32_of, NetPlan};
 pub fn schedule(exp: &mut Experiment, from: u64, n: usize) -> (Vec<u32>, Vec<StepScalars>) {
     let end = from + n as u64;
     let batches = (from..end).flat_map(|s| exp.batch_indices(s)).collect();
-    let opt = &exp.config().optimizer;
-    let scalars = (from..end).map(|s| opt.scalars(s + 1)).collect();
+    let scalars = (from..end).map(|s| exp.step_scalars(s)).collect();
     (batches, scalars)
 }
 
@@ -108,6 +108,7 @@ pub struct GpuTrainer {
 impl GpuTrainer {
     /// Uploads the experiment's (resampled) training set, its model parameters and optimizer state.
     pub fn new(ctx: &GpuContext, exp: &Experiment) -> Result<GpuTrainer> {
+        supported(exp)?;
         let state = exp.state();
         let model = exp.model();
         Self::from_setup(
@@ -520,13 +521,47 @@ fn hyper_uniform(
         OptimizerSpec::Sgd {
             momentum,
             weight_decay,
+            nesterov: false,
             ..
         } => {
             h.momentum = momentum as f32;
             h.weight_decay = weight_decay as f32;
         }
+        _ => {
+            return Err(GpuError::Unsupported(format!(
+                "the {} optimizer",
+                spec.name()
+            )))
+        }
     }
     Ok(h)
+}
+
+/// The settings the kernels implement so far; anything else is refused with a reason, so the caller
+/// trains on the CPU path instead of getting different numbers.
+pub fn supported(exp: &Experiment) -> Result<()> {
+    let c = exp.config();
+    let no = |what: &str| Err(GpuError::Unsupported(what.to_string()));
+    if !matches!(c.loss, LossSpec::CrossEntropy) {
+        return no(&format!("the {} loss", c.loss.name()));
+    }
+    if !matches!(c.model.head, Head::Linear) {
+        return no("the cosine classifier head");
+    }
+    match c.optimizer {
+        OptimizerSpec::Adam { .. }
+        | OptimizerSpec::Sgd {
+            nesterov: false, ..
+        } => {}
+        _ => return no(&format!("the {} optimizer", c.optimizer.name())),
+    }
+    if c.schedule.drw.is_some() || c.schedule.second_stage.is_some() {
+        return no("deferred re-weighting and two-stage training");
+    }
+    if c.tau_normalization.is_some() {
+        return no("tau-normalization");
+    }
+    Ok(())
 }
 
 /// Checks the setup's shapes; returns the parameter count.

@@ -112,6 +112,7 @@ fn blobs(classes: usize) -> DatasetSpec {
             classes,
         },
         noise: 0.6,
+        ..DatasetSpec::default()
     }
 }
 
@@ -144,6 +145,7 @@ fn sgd_momentum_weight_decay() {
         optimizer: OptimizerSpec::Sgd {
             lr: 0.05,
             momentum: 0.9,
+            nesterov: false,
             weight_decay: 1e-3,
         },
         ..ExperimentConfig::default()

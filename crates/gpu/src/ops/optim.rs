@@ -18,7 +18,8 @@ pub(crate) fn kernel(
 ) -> Kernel {
     let (name, source) = match spec {
         OptimizerSpec::Adam { .. } => ("adam", include_str!("../shaders/adam.wgsl")),
-        OptimizerSpec::Sgd { .. } => ("sgd", include_str!("../shaders/sgd.wgsl")),
+        // Nesterov and AdamW are refused before a kernel is built (`trainer::supported`).
+        _ => ("sgd", include_str!("../shaders/sgd.wgsl")),
     };
     let m = module(
         ctx,
