@@ -233,19 +233,19 @@ impl Controller {
     /// experiment was replaced meanwhile.
     #[cfg(feature = "gpu")]
     fn gpu_frame(self, rc: &Rc<RefCell<Session>>, s: &mut Session, want: u64) {
-        use crate::backend::gpu::{run, GpuWork};
+        use crate::backend::gpu::GpuWork;
+        let work = GpuWork::for_lab(&mut s.lab, want);
         let Backend::Gpu(g) = &mut s.backend else {
             return;
         };
-        let Some(mut trainer) = g.take_trainer() else {
+        let Some(pending) = g.submit(work) else {
             return;
         };
-        let work = GpuWork::for_lab(&mut s.lab, want);
         let generation = s.generation;
         s.busy = true;
         let rc = rc.clone();
         spawn_local(async move {
-            let outcome = run(&mut trainer, work).await;
+            let outcome = pending.await;
             let mut s = rc.borrow_mut();
             s.busy = false;
             if s.generation != generation {
@@ -263,9 +263,6 @@ impl Controller {
                     return;
                 }
             };
-            if let Backend::Gpu(g) = &mut s.backend {
-                g.return_trainer(trainer);
-            }
             match s.lab.experiment_mut().adopt(outcome.state, &outcome.losses) {
                 Ok(()) => {
                     s.lab.refresh_from(&outcome.test_probs, outcome.grid_probs);

@@ -1,41 +1,16 @@
 //! The WebGPU path (cargo feature `gpu`): the `imlab-gpu` trainer runs a frame's optimizer steps in
 //! one submission, and the engine adopts the state it reads back.
 //!
-//! Written against the API announced for `imlab-gpu` while that crate was being built in parallel:
+//! Written against `imlab-gpu` as it stood on its branch while both were built in parallel:
 //! `GpuContext::new().await`, `adapter_label()`, `GpuTrainer::new(&ctx, &exp)`,
-//! `run_steps(n, &batches, &scalars)`, `read_state().await`, `read_losses().await`,
-//! `predict_proba(&x, n).await`. [`Fallible`] accepts each call's result either as a plain value or
-//! as a `Result`, so only this file changes if a signature settles differently.
-
-use std::fmt::Display;
+//! `run_steps(n, &batches, &scalars)`, and the futures `read_state()`, `read_losses()`,
+//! `predict_proba(&x, n)`, all returning `imlab_gpu::Result`. Only this file touches that API.
 
 use imlab_engine::experiment::TrainState;
 use imlab_engine::optim::StepScalars;
 use imlab_gpu::{GpuContext, GpuTrainer};
 
 use crate::lab::Lab;
-
-/// A GPU call's outcome, whether the crate returns `T` or `Result<T, E>`.
-pub trait Fallible<T> {
-    fn checked(self) -> Result<T, String>;
-}
-
-impl<T, E: Display> Fallible<T> for Result<T, E> {
-    fn checked(self) -> Result<T, String> {
-        self.map_err(|e| e.to_string())
-    }
-}
-
-macro_rules! infallible {
-    ($($t:ty),*) => {$(
-        impl Fallible<$t> for $t {
-            fn checked(self) -> Result<$t, String> {
-                Ok(self)
-            }
-        }
-    )*};
-}
-infallible!((), TrainState, Vec<f64>, Vec<f32>, GpuTrainer);
 
 pub struct GpuBackend {
     ctx: GpuContext,
@@ -44,7 +19,7 @@ pub struct GpuBackend {
 
 /// One frame's GPU work: the steps to run and the rows to predict afterwards.
 pub struct GpuWork {
-    pub steps: u64,
+    pub steps: usize,
     pub batches: Vec<u32>,
     pub scalars: Vec<StepScalars>,
     pub test_x: Vec<f32>,
@@ -63,7 +38,7 @@ pub struct GpuOutcome {
 
 impl GpuBackend {
     pub async fn start() -> Result<Self, String> {
-        let ctx = GpuContext::new().await.checked()?;
+        let ctx = GpuContext::new().await.map_err(|e| e.to_string())?;
         Ok(GpuBackend { ctx, trainer: None })
     }
 
@@ -74,17 +49,17 @@ impl GpuBackend {
     /// Uploads `lab`'s data and current state; called for every new experiment (reset, new data).
     pub fn prepare(&mut self, lab: &Lab) -> Result<(), String> {
         self.trainer = None;
-        self.trainer = Some(GpuTrainer::new(&self.ctx, lab.experiment()).checked()?);
+        self.trainer =
+            Some(GpuTrainer::new(&self.ctx, lab.experiment()).map_err(|e| e.to_string())?);
         Ok(())
     }
 
-    /// The trainer, lent to one frame's work (so no borrow is held across an await).
-    pub fn take_trainer(&mut self) -> Option<GpuTrainer> {
-        self.trainer.take()
-    }
-
-    pub fn return_trainer(&mut self, trainer: GpuTrainer) {
-        self.trainer = Some(trainer);
+    /// Submits one frame's work to the current experiment's trainer.
+    pub fn submit(
+        &mut self,
+        work: GpuWork,
+    ) -> Option<impl std::future::Future<Output = Result<GpuOutcome, String>> + 'static> {
+        self.trainer.as_mut().map(|t| submit(t, work))
     }
 }
 
@@ -92,7 +67,7 @@ impl GpuWork {
     pub fn for_lab(lab: &mut Lab, steps: u64) -> Self {
         let (batches, scalars) = lab.next_schedule(steps);
         GpuWork {
-            steps,
+            steps: steps as usize,
             batches,
             scalars,
             test_x: lab.experiment().test_x().to_vec(),
@@ -102,25 +77,27 @@ impl GpuWork {
     }
 }
 
-/// Runs the steps, reads the state and losses back, and predicts the test split and the grid.
-pub async fn run(trainer: &mut GpuTrainer, work: GpuWork) -> Result<GpuOutcome, String> {
-    trainer
-        .run_steps(work.steps, &work.batches, &work.scalars)
-        .checked()?;
-    let state = trainer.read_state().await.checked()?;
-    let losses = trainer.read_losses().await.checked()?;
-    let test_probs = trainer
-        .predict_proba(&work.test_x, work.test_x.len() / work.n_features.max(1))
-        .await
-        .checked()?;
-    let grid_probs = trainer
-        .predict_proba(&work.grid_x, work.grid_x.len() / work.n_features.max(1))
-        .await
-        .checked()?;
-    Ok(GpuOutcome {
-        state,
-        losses,
-        test_probs,
-        grid_probs,
-    })
+/// Submits the steps, the read-backs and both predictions at once (the GPU queue runs them in
+/// order), and returns a future of the results that borrows nothing, so the session is not held
+/// while the GPU works.
+pub fn submit(
+    trainer: &mut GpuTrainer,
+    work: GpuWork,
+) -> impl std::future::Future<Output = Result<GpuOutcome, String>> + 'static {
+    let d = work.n_features.max(1);
+    let ran = trainer.run_steps(work.steps, &work.batches, &work.scalars);
+    let state = trainer.read_state();
+    let losses = trainer.read_losses();
+    let test = trainer.predict_proba(&work.test_x, work.test_x.len() / d);
+    let grid = trainer.predict_proba(&work.grid_x, work.grid_x.len() / d);
+    async move {
+        let text = |e: imlab_gpu::GpuError| e.to_string();
+        ran.map_err(text)?;
+        Ok(GpuOutcome {
+            state: state.await.map_err(text)?,
+            losses: losses.await.map_err(text)?,
+            test_probs: test.await.map_err(text)?,
+            grid_probs: grid.await.map_err(text)?,
+        })
+    }
 }

@@ -39,14 +39,24 @@ pub fn BoundaryPanel() -> impl IntoView {
     });
     let n_classes = Memo::new(move |_| ui.snapshot.with(|s| s.confusion.n_classes));
     let legend = move || {
-        let counts = ui.snapshot.with(|s| s.train_counts.clone());
+        let (counts, totals) = ui.snapshot.with(|s| {
+            let totals: Vec<usize> = s
+                .train_counts
+                .iter()
+                .zip(&s.test_counts)
+                .map(|(a, b)| a + b)
+                .collect();
+            (s.train_counts.clone(), totals)
+        });
         (0..n_classes.get())
             .map(|c| {
                 let name = class_name(c, &counts);
+                let n = totals.get(c).copied().unwrap_or(0);
                 view! {
-                    <li>
+                    <li title="samples in train + test">
                         <span class="swatch" style:background-color=class_css(c)></span>
                         {name}
+                        <span class="sub">{format!("{n}")}</span>
                     </li>
                 }
             })

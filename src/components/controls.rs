@@ -60,17 +60,6 @@ fn RatioControl() -> impl IntoView {
         }
     };
     let label = move || ratio_label(ui.ratio.get());
-    let counts = move || {
-        ui.snapshot.with(|s| {
-            let total: Vec<String> = s
-                .train_counts
-                .iter()
-                .zip(&s.test_counts)
-                .map(|(a, b)| (a + b).to_string())
-                .collect();
-            total.join(" / ")
-        })
-    };
     view! {
         <div class="field ratio">
             <label for="ratio-input">"Minority : majority"</label>
@@ -87,7 +76,6 @@ fn RatioControl() -> impl IntoView {
                 on:change=on_value
             />
             <output for="ratio-input" class="ratio-value">{label}</output>
-            <span class="hint" title="Samples per class (train + test)">{counts}" samples"</span>
         </div>
     }
 }
@@ -98,7 +86,7 @@ fn SpeedControl() -> impl IntoView {
     let ctl = expect_context::<Controller>();
     view! {
         <div class="field speed">
-            <label for="speed-input">"Steps / frame"</label>
+            <label for="speed-input" title="Optimizer steps per animation frame">"Steps / frame"</label>
             <select
                 id="speed-input"
                 data-testid="speed"

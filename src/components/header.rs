@@ -15,9 +15,9 @@ pub fn Header() -> impl IntoView {
                 <h1>"Imbalance Lab"</h1>
                 <p class="tagline">"What class imbalance does to a classifier, live"</p>
             </div>
-            <span class="badge" class:cpu=is_cpu data-testid="backend" title="Compute backend training the model">
+            <span class="badge" class:cpu=is_cpu title="Compute backend training the model">
                 <span class="badge-key">"Backend"</span>
-                <span class="badge-value">{label}</span>
+                <span class="badge-value" data-testid="backend">{label}</span>
             </span>
         </header>
     }

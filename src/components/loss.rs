@@ -29,7 +29,7 @@ pub fn LossPanel() -> impl IntoView {
                 aria-label="Mean training loss and test loss per epoch"
             ></canvas>
             <ul class="legend">
-                <li><span class="line" style:border-color=TRAIN_COLOUR></span>"train (mean over the epoch's mini-batches)"</li>
+                <li><span class="line" style:border-color=TRAIN_COLOUR></span>"train (epoch mean)"</li>
                 <li><span class="line dashed" style:border-color=TEST_COLOUR></span>"test"</li>
             </ul>
         </section>
