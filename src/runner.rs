@@ -290,9 +290,11 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The animation-frame callback, shared by the closure that re-registers itself.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
+
 /// Calls `ctl.frame()` on every animation frame for the page's lifetime.
 fn start_frames(ctl: Controller) {
-    type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
     let slot: FrameCallback = Rc::new(RefCell::new(None));
     let again = slot.clone();
     *slot.borrow_mut() = Some(Closure::new(move || {
@@ -302,7 +304,7 @@ fn start_frames(ctl: Controller) {
     request_frame(&slot);
 }
 
-fn request_frame(slot: &Rc<RefCell<Option<Closure<dyn FnMut()>>>>) {
+fn request_frame(slot: &FrameCallback) {
     if let (Some(window), Some(cb)) = (web_sys::window(), slot.borrow().as_ref()) {
         // Only fails when the window is gone, and then there is nothing left to animate.
         let _ = window.request_animation_frame(cb.as_ref().unchecked_ref());
