@@ -1,1 +1,16 @@
-fn main() {}
+//! Imbalance Lab in the browser: mounts the app; everything else lives in the modules.
+
+mod app;
+mod backend;
+mod charts;
+mod components;
+mod js_api;
+mod keys;
+mod lab;
+mod runner;
+mod state;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,69 @@
+//! The page: header, notices, toolbar, the decision boundary and the metric panels. Also the
+//! keyboard shortcuts and `window.imlab`.
+
+use imlab_engine::ExperimentConfig;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::components::boundary::BoundaryPanel;
+use crate::components::confusion::ConfusionPanel;
+use crate::components::controls::Controls;
+use crate::components::error::ErrorBanner;
+use crate::components::header::{BackendNotice, Header};
+use crate::components::loss::LossPanel;
+use crate::components::recall::RecallPanel;
+use crate::components::scores::ScoresPanel;
+use crate::keys::{command_for, KeyCommand};
+use crate::runner::Controller;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctl = Controller::new(ExperimentConfig::default());
+    provide_context(ctl.ui);
+    provide_context(ctl);
+    if let Err(e) = crate::js_api::install(ctl) {
+        leptos::logging::warn!("window.imlab not installed: {e:?}");
+    }
+    use_shortcuts(ctl);
+    let ui = ctl.ui;
+    let _ = window_event_listener(leptos::ev::resize, move |_| ui.redraw());
+    ctl.start();
+    view! {
+        <div class="app">
+            <Header/>
+            <BackendNotice/>
+            <ErrorBanner/>
+            <Controls/>
+            <main class="workspace">
+                <BoundaryPanel/>
+                <div class="metrics">
+                    <ScoresPanel/>
+                    <ConfusionPanel/>
+                    <RecallPanel/>
+                    <LossPanel/>
+                </div>
+            </main>
+        </div>
+    }
+}
+
+fn use_shortcuts(ctl: Controller) {
+    let _ = window_event_listener(leptos::ev::keydown, move |e| {
+        let tag = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| el.tag_name())
+            .unwrap_or_default();
+        let modified = e.ctrl_key() || e.alt_key() || e.meta_key();
+        let Some(cmd) = command_for(&e.key(), &tag, modified) else {
+            return;
+        };
+        // Also keeps a focused button from acting on the same key press.
+        e.prevent_default();
+        match cmd {
+            KeyCommand::PlayPause => ctl.toggle_play(),
+            KeyCommand::StepOnce => ctl.step_once(),
+            KeyCommand::Reset => ctl.reset(),
+        }
+    });
+}

@@ -1,0 +1,103 @@
+//! The WebGPU path (cargo feature `gpu`): the `imlab-gpu` trainer runs a frame's optimizer steps in
+//! one submission, and the engine adopts the state it reads back.
+//!
+//! Written against `imlab-gpu` as it stood on its branch while both were built in parallel:
+//! `GpuContext::new().await`, `adapter_label()`, `GpuTrainer::new(&ctx, &exp)`,
+//! `run_steps(n, &batches, &scalars)`, and the futures `read_state()`, `read_losses()`,
+//! `predict_proba(&x, n)`, all returning `imlab_gpu::Result`. Only this file touches that API.
+
+use imlab_engine::experiment::TrainState;
+use imlab_engine::optim::StepScalars;
+use imlab_gpu::{GpuContext, GpuTrainer};
+
+use crate::lab::Lab;
+
+pub struct GpuBackend {
+    ctx: GpuContext,
+    trainer: Option<GpuTrainer>,
+}
+
+/// One frame's GPU work: the steps to run and the rows to predict afterwards.
+pub struct GpuWork {
+    pub steps: usize,
+    pub batches: Vec<u32>,
+    pub scalars: Vec<StepScalars>,
+    pub test_x: Vec<f32>,
+    pub grid_x: Vec<f32>,
+    /// Features per row of `test_x` and `grid_x` (the grid is 2-D, like the generators).
+    pub n_features: usize,
+}
+
+/// What the frame's GPU work gives back for the engine to adopt.
+pub struct GpuOutcome {
+    pub state: TrainState,
+    pub losses: Vec<f64>,
+    pub test_probs: Vec<f32>,
+    pub grid_probs: Vec<f32>,
+}
+
+impl GpuBackend {
+    pub async fn start() -> Result<Self, String> {
+        let ctx = GpuContext::new().await.map_err(|e| e.to_string())?;
+        Ok(GpuBackend { ctx, trainer: None })
+    }
+
+    pub fn adapter_label(&self) -> String {
+        self.ctx.adapter_label()
+    }
+
+    /// Uploads `lab`'s data and current state; called for every new experiment (reset, new data).
+    pub fn prepare(&mut self, lab: &Lab) -> Result<(), String> {
+        self.trainer = None;
+        self.trainer =
+            Some(GpuTrainer::new(&self.ctx, lab.experiment()).map_err(|e| e.to_string())?);
+        Ok(())
+    }
+
+    /// Submits one frame's work to the current experiment's trainer.
+    pub fn submit(
+        &mut self,
+        work: GpuWork,
+    ) -> Option<impl std::future::Future<Output = Result<GpuOutcome, String>> + 'static> {
+        self.trainer.as_mut().map(|t| submit(t, work))
+    }
+}
+
+impl GpuWork {
+    pub fn for_lab(lab: &mut Lab, steps: u64) -> Self {
+        let (batches, scalars) = lab.next_schedule(steps);
+        GpuWork {
+            steps: steps as usize,
+            batches,
+            scalars,
+            test_x: lab.experiment().test_x().to_vec(),
+            grid_x: lab.grid().points.clone(),
+            n_features: lab.experiment().data.n_features,
+        }
+    }
+}
+
+/// Submits the steps, the read-backs and both predictions at once (the GPU queue runs them in
+/// order), and returns a future of the results that borrows nothing, so the session is not held
+/// while the GPU works.
+pub fn submit(
+    trainer: &mut GpuTrainer,
+    work: GpuWork,
+) -> impl std::future::Future<Output = Result<GpuOutcome, String>> + 'static {
+    let d = work.n_features.max(1);
+    let ran = trainer.run_steps(work.steps, &work.batches, &work.scalars);
+    let state = trainer.read_state();
+    let losses = trainer.read_losses();
+    let test = trainer.predict_proba(&work.test_x, work.test_x.len() / d);
+    let grid = trainer.predict_proba(&work.grid_x, work.grid_x.len() / d);
+    async move {
+        let text = |e: imlab_gpu::GpuError| e.to_string();
+        ran.map_err(text)?;
+        Ok(GpuOutcome {
+            state: state.await.map_err(text)?,
+            losses: losses.await.map_err(text)?,
+            test_probs: test.await.map_err(text)?,
+            grid_probs: grid.await.map_err(text)?,
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! Pure drawing functions: each takes a canvas and the data it shows, and keeps no app state.
+
+pub mod boundary;
+pub mod canvas;
+pub mod loss;
+pub mod palette;

@@ -1,0 +1,45 @@
+//! Keyboard shortcuts: space plays or pauses, → steps once, r resets. Keys typed into a form field
+//! are left to it (→ moves a focused slider), and chords with Ctrl/Alt/Meta are the browser's.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyCommand {
+    PlayPause,
+    StepOnce,
+    Reset,
+}
+
+/// The command for `key` (a `KeyboardEvent.key`) pressed with focus on an element named `tag`
+/// (upper-case tag name, as the DOM reports it).
+pub fn command_for(key: &str, tag: &str, modified: bool) -> Option<KeyCommand> {
+    if modified || matches!(tag, "INPUT" | "SELECT" | "TEXTAREA") {
+        return None;
+    }
+    match key {
+        " " | "Spacebar" => Some(KeyCommand::PlayPause),
+        "ArrowRight" => Some(KeyCommand::StepOnce),
+        "r" | "R" => Some(KeyCommand::Reset),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_and_where_they_do_not_apply() {
+        assert_eq!(command_for(" ", "BODY", false), Some(KeyCommand::PlayPause));
+        assert_eq!(
+            command_for(" ", "BUTTON", false),
+            Some(KeyCommand::PlayPause)
+        );
+        assert_eq!(
+            command_for("ArrowRight", "BODY", false),
+            Some(KeyCommand::StepOnce)
+        );
+        assert_eq!(command_for("R", "DIV", false), Some(KeyCommand::Reset));
+        assert_eq!(command_for("ArrowRight", "INPUT", false), None);
+        assert_eq!(command_for("r", "BODY", true), None);
+        assert_eq!(command_for("x", "BODY", false), None);
+    }
+}

@@ -1,0 +1,50 @@
+//! What the page shows, as signals shared through one typed context. The experiment itself lives in
+//! the runner's session (plain Rust, borrowed by the canvases when they draw); components read only
+//! these signals and send commands through [`crate::runner::Controller`].
+
+use imlab_engine::Snapshot;
+use leptos::prelude::*;
+
+use crate::backend::BackendStatus;
+
+#[derive(Clone, Copy)]
+pub struct Ui {
+    /// The latest snapshot of the test split and the loss history.
+    pub snapshot: RwSignal<Snapshot>,
+    pub playing: RwSignal<bool>,
+    pub backend: RwSignal<BackendStatus>,
+    /// A user-facing error (a diverged run, a setting the engine refused); cleared by the next
+    /// successful change.
+    pub error: RwSignal<Option<String>>,
+    /// The minority:majority ratio of the current data.
+    pub ratio: RwSignal<f64>,
+    /// Optimizer steps per animation frame while playing (the frame's time limit may cut it short).
+    pub speed: RwSignal<u64>,
+    /// Bumped whenever the grid or the snapshot changes, and on resize: the canvases redraw on it.
+    pub revision: RwSignal<u64>,
+}
+
+impl Ui {
+    pub fn new(snapshot: Snapshot, ratio: f64) -> Self {
+        Ui {
+            snapshot: RwSignal::new(snapshot),
+            playing: RwSignal::new(true),
+            backend: RwSignal::new(BackendStatus::starting()),
+            error: RwSignal::new(None),
+            ratio: RwSignal::new(ratio),
+            speed: RwSignal::new(DEFAULT_SPEED),
+            revision: RwSignal::new(0),
+        }
+    }
+
+    pub fn redraw(&self) {
+        self.revision.update(|r| *r = r.wrapping_add(1));
+    }
+}
+
+/// Steps per frame by default: about 15 epochs a second on the default data, slow enough to watch
+/// the boundary form.
+pub const DEFAULT_SPEED: u64 = 3;
+
+/// Choices offered by the speed control.
+pub const SPEEDS: [u64; 6] = [1, 3, 10, 30, 100, 300];
