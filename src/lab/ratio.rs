@@ -15,7 +15,8 @@ pub const RATIO_STEP: f64 = 0.01;
 pub fn minority_ratio(config: &ExperimentConfig) -> f64 {
     match &config.dataset.counts {
         ClassCounts::Ratio { ratio, .. } => *ratio,
-        ClassCounts::Explicit { counts } => {
+        other => {
+            let counts = other.resolve().unwrap_or_default();
             let max = counts.iter().copied().max().unwrap_or(1).max(1);
             let min = counts.iter().copied().min().unwrap_or(0);
             min as f64 / max as f64
@@ -32,10 +33,13 @@ pub fn with_minority_ratio(config: &ExperimentConfig, ratio: f64) -> ExperimentC
         ClassCounts::Ratio {
             majority, classes, ..
         } => (*majority, *classes),
-        ClassCounts::Explicit { counts } => (
-            counts.iter().copied().max().unwrap_or(500),
-            counts.len().max(2),
-        ),
+        other => {
+            let counts = other.resolve().unwrap_or_default();
+            (
+                counts.iter().copied().max().unwrap_or(500),
+                counts.len().max(2),
+            )
+        }
     };
     let mut next = config.clone();
     next.dataset.counts = ClassCounts::Ratio {
