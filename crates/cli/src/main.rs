@@ -12,6 +12,8 @@ usage:
                                   train an experiment on the CPU path (the default one without
                                   --config/--link) and print its final metrics and per-epoch
                                   history as JSON
+  imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--data-out FILE.csv]
+                                  time the CPU training path (MLP 2-32-32-2, Adam) and print JSON
   imlab help                      this text
 ";
 
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
     };
     let result = match cmd {
         "run" => commands::run::main(rest),
+        "bench" => commands::bench::main(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
