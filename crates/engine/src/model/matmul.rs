@@ -97,23 +97,23 @@ struct Product<'a> {
 }
 
 impl Tile for Product<'_> {
-    // Indexed loops over the compile-time tile keep the accumulators' shape explicit for the
-    // vectorizer; iterator chains over four arrays read worse and compile to the same code.
-    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn tile<const MR: usize, const NR: usize>(&self, r0: usize, c0: usize) -> [[f32; NR]; MR] {
         let depth = self.depth;
         let arows: [&[f32]; MR] =
             std::array::from_fn(|r| &self.a.data[(r0 + r) * self.a.stride..][..depth]);
+        let a_at = |t: usize| -> [f32; MR] { std::array::from_fn(|r| arows[r][t]) };
         let mut acc = [[0.0f32; NR]; MR];
-        for t in 0..depth {
-            let bt = self.b.run::<NR>(t, c0);
-            for r in 0..MR {
-                let x = arows[r][t];
-                for c in 0..NR {
-                    acc[r][c] += x * bt[c];
-                }
-            }
+        let b = self.b;
+        // Two terms per trip: half the loop overhead; each element still adds t, then t + 1.
+        let mut t = 0;
+        while t + 2 <= depth {
+            add_outer(&mut acc, &a_at(t), b.run::<NR>(t, c0));
+            add_outer(&mut acc, &a_at(t + 1), b.run::<NR>(t + 1, c0));
+            t += 2;
+        }
+        if t < depth {
+            add_outer(&mut acc, &a_at(t), b.run::<NR>(t, c0));
         }
         acc
     }
@@ -126,22 +126,28 @@ struct TransposedProduct<'a> {
 }
 
 impl Tile for TransposedProduct<'_> {
-    // Indexed loops over the compile-time tile keep the accumulators' shape explicit for the
-    // vectorizer; iterator chains over four arrays read worse and compile to the same code.
-    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn tile<const MR: usize, const NR: usize>(&self, r0: usize, c0: usize) -> [[f32; NR]; MR] {
+        let (a, b, depth) = (self.a, self.b, self.depth);
         let mut acc = [[0.0f32; NR]; MR];
-        for t in 0..self.depth {
-            let at = self.a.run::<MR>(t, r0);
-            let bt = self.b.run::<NR>(t, c0);
-            for r in 0..MR {
-                for c in 0..NR {
-                    acc[r][c] += at[r] * bt[c];
-                }
-            }
+        for t in 0..depth {
+            add_outer(&mut acc, a.run::<MR>(t, r0), b.run::<NR>(t, c0));
         }
         acc
+    }
+}
+
+/// `acc[r][c] += a[r] · b[c]`: one term of every sum in the tile.
+#[inline(always)]
+fn add_outer<const MR: usize, const NR: usize>(
+    acc: &mut [[f32; NR]; MR],
+    a: &[f32; MR],
+    b: &[f32; NR],
+) {
+    for (row, &x) in acc.iter_mut().zip(a) {
+        for (s, &y) in row.iter_mut().zip(b) {
+            *s += x * y;
+        }
     }
 }
 
