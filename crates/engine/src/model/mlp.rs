@@ -167,11 +167,13 @@ impl Mlp {
             let last = li + 1 == depth;
             let (input, w) = (Rows::new(input, l.fan_in), Rows::new(w, l.fan_out));
             match (last, self.activation) {
-                (true, _) => dense_forward(input, w, b, n, *l, z, a, |v| v),
+                (true, _) => dense_forward(input, w, b, n, *l, Some(z), a, |v| v),
+                // The derivative of ReLU needs only the sign of `a` (a > 0 ⇔ z > 0, NaN included:
+                // max(NaN, 0) is 0), so z is not stored.
                 (false, Activation::Relu) => {
-                    dense_forward(input, w, b, n, *l, z, a, |v| v.max(0.0))
+                    dense_forward(input, w, b, n, *l, None, a, |v| v.max(0.0))
                 }
-                (false, act) => dense_forward(input, w, b, n, *l, z, a, |v| act.apply(v)),
+                (false, act) => dense_forward(input, w, b, n, *l, Some(z), a, |v| act.apply(v)),
             }
         }
         &ws.a[depth - 1]
@@ -221,10 +223,16 @@ impl Mlp {
                 if li == 0 {
                     break;
                 }
-                let z_prev = &ws.z[li - 1];
                 let a_prev = &ws.a[li - 1];
-                for (idx, d) in ws.delta_prev.iter_mut().enumerate() {
-                    *d *= self.activation.derivative(z_prev[idx], a_prev[idx]);
+                if self.activation == Activation::Relu {
+                    for (d, &a) in ws.delta_prev.iter_mut().zip(a_prev) {
+                        *d *= if a > 0.0 { 1.0 } else { 0.0 };
+                    }
+                } else {
+                    let z_prev = &ws.z[li - 1];
+                    for (idx, d) in ws.delta_prev.iter_mut().enumerate() {
+                        *d *= self.activation.derivative(z_prev[idx], a_prev[idx]);
+                    }
                 }
                 std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
                 continue;
@@ -250,11 +258,12 @@ impl Mlp {
             let wt = Rows::new(&ws.wt, l.fan_in);
             let fi = l.fan_in;
             match self.activation {
+                // ReLU layers keep only `a` (see `forward`): a > 0 exactly when z > 0.
                 Activation::Relu => product(delta, wt, n, fi, l.fan_out, &mut |i, k0, v| {
                     let at = i * fi + k0;
-                    let out = dprev[at..at + v.len()].iter_mut().zip(&z_prev[at..]);
-                    for ((d, &z), &s) in out.zip(v) {
-                        *d = s * if z > 0.0 { 1.0 } else { 0.0 };
+                    let out = dprev[at..at + v.len()].iter_mut().zip(&a_prev[at..]);
+                    for ((d, &a), &s) in out.zip(v) {
+                        *d = s * if a > 0.0 { 1.0 } else { 0.0 };
                     }
                 }),
                 act => product(delta, wt, n, fi, l.fan_out, &mut |i, k0, v| {
@@ -289,19 +298,27 @@ fn dense_forward(
     b: &[f32],
     n: usize,
     l: LayerShape,
-    z: &mut [f32],
+    z: Option<&mut [f32]>,
     a: &mut [f32],
     f: impl Fn(f32) -> f32,
 ) {
     let fo = l.fan_out;
-    product(x, w, n, fo, l.fan_in, &mut |i, j0, v| {
-        let at = i * fo + j0;
-        let (z, a) = (&mut z[at..at + v.len()], &mut a[at..at + v.len()]);
-        for (((z, a), &s), &bj) in z.iter_mut().zip(a).zip(v).zip(&b[j0..]) {
-            *z = s + bj;
-            *a = f(*z);
-        }
-    });
+    match z {
+        Some(z) => product(x, w, n, fo, l.fan_in, &mut |i, j0, v| {
+            let at = i * fo + j0;
+            let (z, a) = (&mut z[at..at + v.len()], &mut a[at..at + v.len()]);
+            for (((z, a), &s), &bj) in z.iter_mut().zip(a).zip(v).zip(&b[j0..]) {
+                *z = s + bj;
+                *a = f(*z);
+            }
+        }),
+        None => product(x, w, n, fo, l.fan_in, &mut |i, j0, v| {
+            let at = i * fo + j0;
+            for ((a, &s), &bj) in a[at..at + v.len()].iter_mut().zip(v).zip(&b[j0..]) {
+                *a = f(s + bj);
+            }
+        }),
+    }
 }
 
 /// `∂L/∂W[k][j] = Σ_i x[i][k] δ[i][j]`, ascending i, into `gw` (`[fan_in][fan_out]`). The tile runs
