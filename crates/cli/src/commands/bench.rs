@@ -171,3 +171,28 @@ fn write_rows(path: &str, x: &[f32], y: &[usize], d: usize) -> Result<(), String
     }
     std::fs::write(path, text).map_err(|e| format!("cannot write `{path}`: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_config_is_valid_and_trains_on_about_the_requested_rows() {
+        let rows = 10_000;
+        let total = (rows as f64 / (1.0 - TEST_FRACTION)).ceil() as usize;
+        let config = bench_config(total, 1, 256);
+        config.validate().expect("valid");
+        let exp = Experiment::new(config).expect("builds");
+        let got = exp.train.len();
+        assert!(got.abs_diff(rows) <= 2, "{got} training rows for {rows} asked");
+        assert_eq!(exp.model().n_params(), 2 * 32 + 32 + 32 * 32 + 32 + 32 * 2 + 2);
+    }
+
+    #[test]
+    fn rejects_rows_the_engine_cannot_generate() {
+        let err = train(&["--rows".into(), "500000".into()]).unwrap_err();
+        assert!(err.contains("--rows"), "{err}");
+        let err = train(&["--batch".into(), "0".into()]).unwrap_err();
+        assert!(err.contains("--batch"), "{err}");
+    }
+}
