@@ -40,6 +40,8 @@ usage:
   imlab merge a.csv b.csv ... --output all.csv|all.json
                                   combine the shards of one sweep (refuses files of different
                                   sweeps and duplicate runs) and print the same summary
+  imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--data-out FILE.csv]
+                                  time the CPU training path (MLP 2-32-32-2, Adam) and print JSON
   imlab help                      this text
 ";
 
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         "resample" => commands::resample::main(rest),
         "sweep" => commands::sweep::main(rest),
         "merge" => commands::merge::main(rest),
+        "bench" => commands::bench::main(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -69,6 +69,11 @@ pub struct Experiment {
     grad: Vec<f32>,
     dlogits: Vec<f32>,
     backup: Vec<f32>,
+    opt_backup: Vec<f32>,
+    /// The current step's rows, features and labels: buffers kept across steps.
+    batch_rows: Vec<u32>,
+    batch_x: Vec<f32>,
+    batch_y: Vec<usize>,
 }
 
 impl Experiment {
@@ -144,6 +149,10 @@ impl Experiment {
             batch_rng: Rng::stream(seed, "batches"),
             grad: vec![0.0; model.n_params()],
             backup: Vec::new(),
+            opt_backup: Vec::new(),
+            batch_rows: Vec::new(),
+            batch_x: Vec::new(),
+            batch_y: Vec::new(),
             dlogits: Vec::new(),
             ws: MlpWorkspace::default(),
             epoch_rows: None,
@@ -266,6 +275,13 @@ impl Experiment {
     /// GPU kernels rely on. Stage 2: class-aware epochs (cRT) or permutations of the original
     /// training rows (two-phase), cycled if shorter than a batch.
     pub fn batch_indices(&mut self, step: u64) -> Vec<u32> {
+        let mut rows = Vec::with_capacity(self.batch);
+        self.batch_indices_into(step, &mut rows);
+        rows
+    }
+
+    /// [`Self::batch_indices`] into a buffer the caller keeps (the CPU path allocates nothing per step).
+    fn batch_indices_into(&mut self, step: u64, out: &mut Vec<u32>) {
         let pos = self.plan.position(step);
         let key = (pos.stage, pos.epoch);
         if self.epoch_rows.as_ref().map(|(k, _)| *k) != Some(key) {
@@ -278,9 +294,8 @@ impl Experiment {
             _ => self.plan.steps_per_epoch,
         };
         let within = (pos.local_step % spe) as usize;
-        (within * self.batch..(within + 1) * self.batch)
-            .map(|i| rows[i % rows.len()])
-            .collect()
+        out.clear();
+        out.extend((within * self.batch..(within + 1) * self.batch).map(|i| rows[i % rows.len()]));
     }
 
     fn epoch_rows_for(&self, stage: u8, epoch: u64) -> Vec<u32> {
@@ -331,18 +346,16 @@ impl Experiment {
     pub fn train_step(&mut self) -> Result<f64> {
         self.enter_stage_if_due();
         let step = self.step;
-        let idx = self.batch_indices(step);
+        let mut idx = std::mem::take(&mut self.batch_rows);
+        self.batch_indices_into(step, &mut idx);
         let d = self.resampled.data.n_features;
         let k = self.model.n_outputs();
-        let mut xb = Vec::with_capacity(idx.len() * d);
-        let mut yb = Vec::with_capacity(idx.len());
-        for &i in &idx {
-            let i = i as usize;
-            xb.extend_from_slice(&self.train_x[i * d..(i + 1) * d]);
-            yb.push(self.train_y[i]);
-        }
-        let n = yb.len();
-        let logits = self.model.forward(&xb, n, &mut self.ws);
+        let n = idx.len();
+        gather_labels(&self.train_y, &idx, &mut self.batch_y);
+        gather_rows(&self.train_x, d, &idx, &mut self.batch_x);
+        self.batch_rows = idx;
+        let (xb, yb) = (&self.batch_x, &self.batch_y);
+        let logits = self.model.forward(xb, n, &mut self.ws);
         self.dlogits.resize(n * k, 0.0);
         let loss_fn = pick_loss(
             &self.plan,
@@ -351,14 +364,14 @@ impl Experiment {
             &self.stage2_loss,
             step,
         );
-        let loss = loss_fn.value_and_grad(logits, &yb, k, &mut self.dlogits);
+        let loss = loss_fn.value_and_grad(logits, yb, k, &mut self.dlogits);
         if !loss.is_finite() {
             return Err(self.diverged(loss));
         }
         self.model
-            .backward(&xb, n, &self.dlogits, &mut self.ws, &mut self.grad);
+            .backward(xb, n, &self.dlogits, &mut self.ws, &mut self.grad);
         self.backup.clone_from(&self.model.params);
-        let opt_backup = self.opt_state.clone();
+        self.opt_backup.clone_from(&self.opt_state);
         let scalars = self.step_scalars(step);
         let range = self.trainable_range(step);
         self.config.optimizer.update_with(
@@ -367,9 +380,11 @@ impl Experiment {
             &mut self.opt_state,
             scalars,
         );
-        if self.model.params.iter().any(|p| !p.is_finite()) {
+        // A fold without early exit: vectorizes, and the parameters are nearly always all finite.
+        let finite = (self.model.params.iter()).fold(true, |ok, p| ok & p.is_finite());
+        if !finite {
             self.model.params.clone_from(&self.backup);
-            self.opt_state = opt_backup;
+            self.opt_state.clone_from(&self.opt_backup);
             return Err(self.diverged(f64::INFINITY));
         }
         self.step += 1;
@@ -545,6 +560,36 @@ impl Experiment {
 
     pub fn snapshot(&self) -> Snapshot {
         self.snapshot_from_probabilities(&self.test_probabilities())
+    }
+}
+
+/// `out[i] = y[rows[i]]`. A loop of plain loads: the rows are random, and the processor overlaps
+/// the cache misses best when nothing else (a call, a dependent store) sits between them.
+fn gather_labels(y: &[usize], rows: &[u32], out: &mut Vec<usize>) {
+    out.clear();
+    out.extend(rows.iter().map(|&i| y[i as usize]));
+}
+
+/// Copies the feature rows `rows` of `x` (row-major, `d` columns) into `out`. Small widths are
+/// copied as fixed-size arrays: a `memcpy` call per 8-byte row would cost more than the copy.
+fn gather_rows(x: &[f32], d: usize, rows: &[u32], out: &mut Vec<f32>) {
+    fn fixed<const D: usize>(x: &[f32], rows: &[u32], out: &mut [f32]) {
+        for (o, &i) in out.chunks_exact_mut(D).zip(rows) {
+            let src: &[f32; D] = x[i as usize * D..][..D].try_into().expect("D floats");
+            o.copy_from_slice(src);
+        }
+    }
+    out.resize(rows.len() * d, 0.0);
+    match d {
+        1 => fixed::<1>(x, rows, out),
+        2 => fixed::<2>(x, rows, out),
+        3 => fixed::<3>(x, rows, out),
+        4 => fixed::<4>(x, rows, out),
+        _ => {
+            for (o, &i) in out.chunks_exact_mut(d).zip(rows) {
+                o.copy_from_slice(&x[i as usize * d..][..d]);
+            }
+        }
     }
 }
 

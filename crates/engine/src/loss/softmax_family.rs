@@ -79,7 +79,9 @@ impl SoftmaxForm {
             let mut sum_all = 0.0;
             let mut sum_others = 0.0;
             for j in 0..k {
-                e[j] = math::exp(u[j] - m);
+                // exp(±0) is exactly 1: skipping the call for the largest logit changes no bit.
+                let x = u[j] - m;
+                e[j] = if x == 0.0 { 1.0 } else { math::exp(x) };
                 sum_all += e[j];
                 if j != yi {
                     sum_others += e[j];
@@ -94,7 +96,13 @@ impl SoftmaxForm {
             };
             let lse = m + ln_sum;
             let ln_p = u[yi] - lse;
-            let p = math::exp(ln_p);
+            // p enters only through γ·…·p·ln p; with γ = 0 that product is ±0 (or NaN) for every
+            // p in [0, 1], so any such p gives the same bits and the exp can be skipped.
+            let p = if self.gamma == 0.0 {
+                0.0
+            } else {
+                math::exp(ln_p)
+            };
             let q = sum_others / sum_all;
             let q_gamma = if self.gamma == 0.0 {
                 1.0

@@ -9,6 +9,7 @@
 //! kernel is chosen by run-time CPU feature detection, which would break that guarantee.
 
 use super::head::{column_norms, cosine_backward, cosine_forward};
+use super::matmul::{column_sums, product, transposed_product, Rows};
 use super::{Activation, Head, ModelSpec};
 use crate::rng::Rng;
 
@@ -39,6 +40,8 @@ pub struct MlpWorkspace {
     /// Cosine head: `‖h_i‖` of the batch rows and `‖w_j‖` of the output columns.
     row_norms: Vec<f32>,
     col_norms: Vec<f32>,
+    /// Transposed weights `[fan_out][fan_in]` of the layer being back-propagated through.
+    wt: Vec<f32>,
 }
 
 impl Mlp {
@@ -139,7 +142,8 @@ impl Mlp {
             let (before, after) = ws.a.split_at_mut(li);
             let input: &[f32] = if li == 0 { x } else { &before[li - 1] };
             let z = &mut ws.z[li];
-            z.clear();
+            // Every element is overwritten below: resizing (a no-op from the second batch of the same
+            // size on) is all the preparation needed.
             z.resize(n * l.fan_out, 0.0);
             let w = &self.params[l.w_offset..l.b_offset];
             let b = &self.params[l.b_offset..l.b_offset + l.fan_out];
@@ -158,25 +162,18 @@ impl Mlp {
                 after[0].extend_from_slice(z);
                 continue;
             }
-            for i in 0..n {
-                let row = &input[i * l.fan_in..(i + 1) * l.fan_in];
-                let out = &mut z[i * l.fan_out..(i + 1) * l.fan_out];
-                for (k, &xk) in row.iter().enumerate() {
-                    let wk = &w[k * l.fan_out..(k + 1) * l.fan_out];
-                    for (o, &wkj) in out.iter_mut().zip(wk) {
-                        *o += xk * wkj;
-                    }
-                }
-                for (o, &bj) in out.iter_mut().zip(b) {
-                    *o += bj;
-                }
-            }
             let a = &mut after[0];
-            a.clear();
-            if li + 1 == depth {
-                a.extend_from_slice(z);
-            } else {
-                a.extend(z.iter().map(|&v| self.activation.apply(v)));
+            a.resize(n * l.fan_out, 0.0);
+            let last = li + 1 == depth;
+            let (input, w) = (Rows::new(input, l.fan_in), Rows::new(w, l.fan_out));
+            match (last, self.activation) {
+                (true, _) => dense_forward(input, w, b, n, *l, Some(z), a, |v| v),
+                // The derivative of ReLU needs only the sign of `a` (a > 0 ⇔ z > 0, NaN included:
+                // max(NaN, 0) is 0), so z is not stored.
+                (false, Activation::Relu) => {
+                    dense_forward(input, w, b, n, *l, None, a, |v| v.max(0.0))
+                }
+                (false, act) => dense_forward(input, w, b, n, *l, Some(z), a, |v| act.apply(v)),
             }
         }
         &ws.a[depth - 1]
@@ -226,46 +223,56 @@ impl Mlp {
                 if li == 0 {
                     break;
                 }
-                let z_prev = &ws.z[li - 1];
                 let a_prev = &ws.a[li - 1];
-                for (idx, d) in ws.delta_prev.iter_mut().enumerate() {
-                    *d *= self.activation.derivative(z_prev[idx], a_prev[idx]);
+                if self.activation == Activation::Relu {
+                    for (d, &a) in ws.delta_prev.iter_mut().zip(a_prev) {
+                        *d *= if a > 0.0 { 1.0 } else { 0.0 };
+                    }
+                } else {
+                    let z_prev = &ws.z[li - 1];
+                    for (idx, d) in ws.delta_prev.iter_mut().enumerate() {
+                        *d *= self.activation.derivative(z_prev[idx], a_prev[idx]);
+                    }
                 }
                 std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
                 continue;
             }
-            for i in 0..n {
-                let d = &ws.delta[i * l.fan_out..(i + 1) * l.fan_out];
-                let row = &input[i * l.fan_in..(i + 1) * l.fan_in];
-                for (k, &xk) in row.iter().enumerate() {
-                    let g = &mut gw[k * l.fan_out..(k + 1) * l.fan_out];
-                    for (gkj, &dj) in g.iter_mut().zip(d) {
-                        *gkj += xk * dj;
-                    }
-                }
-                for (gbj, &dj) in gb.iter_mut().zip(d) {
-                    *gbj += dj;
-                }
-            }
+            let (input, delta) = (Rows::new(input, l.fan_in), Rows::new(&ws.delta, l.fan_out));
+            weight_gradient(input, delta, n, &l, gw);
+            column_sums(delta, l.fan_out, n, gb);
             if li == 0 {
                 break;
             }
+            // δ_prev[i][k] = Σ_j δ[i][j] W[k][j]: with Wᵀ at hand this is a product whose rows run
+            // along k, so neighbouring k share SIMD lanes and each sum keeps its ascending-j order.
             let w = &self.params[l.w_offset..l.b_offset];
-            ws.delta_prev.clear();
-            ws.delta_prev.resize(n * l.fan_in, 0.0);
-            let z_prev = &ws.z[li - 1];
-            let a_prev = &ws.a[li - 1];
-            for i in 0..n {
-                let d = &ws.delta[i * l.fan_out..(i + 1) * l.fan_out];
-                for k in 0..l.fan_in {
-                    let wk = &w[k * l.fan_out..(k + 1) * l.fan_out];
-                    let mut s = 0.0f32;
-                    for (&wkj, &dj) in wk.iter().zip(d) {
-                        s += wkj * dj;
-                    }
-                    let idx = i * l.fan_in + k;
-                    ws.delta_prev[idx] = s * self.activation.derivative(z_prev[idx], a_prev[idx]);
+            ws.wt.resize(l.fan_in * l.fan_out, 0.0);
+            for (k, wk) in w.chunks_exact(l.fan_out).enumerate() {
+                for (j, &v) in wk.iter().enumerate() {
+                    ws.wt[j * l.fan_in + k] = v;
                 }
+            }
+            ws.delta_prev.resize(n * l.fan_in, 0.0);
+            let (z_prev, a_prev) = (&ws.z[li - 1], &ws.a[li - 1]);
+            let dprev = &mut ws.delta_prev;
+            let wt = Rows::new(&ws.wt, l.fan_in);
+            let fi = l.fan_in;
+            match self.activation {
+                // ReLU layers keep only `a` (see `forward`): a > 0 exactly when z > 0.
+                Activation::Relu => product(delta, wt, n, fi, l.fan_out, &mut |i, k0, v| {
+                    let at = i * fi + k0;
+                    let out = dprev[at..at + v.len()].iter_mut().zip(&a_prev[at..]);
+                    for ((d, &a), &s) in out.zip(v) {
+                        *d = s * if a > 0.0 { 1.0 } else { 0.0 };
+                    }
+                }),
+                act => product(delta, wt, n, fi, l.fan_out, &mut |i, k0, v| {
+                    let at = i * fi + k0;
+                    let out = dprev[at..at + v.len()].iter_mut().zip(&z_prev[at..]);
+                    for (((d, &z), &a), &s) in out.zip(&a_prev[at..]).zip(v) {
+                        *d = s * act.derivative(z, a);
+                    }
+                }),
             }
             std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
         }
@@ -280,6 +287,54 @@ impl Mlp {
             softmax_in_place(row);
         }
         out
+    }
+}
+
+/// One dense layer forward: `z = x·W + b` (bias added after the ascending-k sum), `a = f(z)`.
+#[allow(clippy::too_many_arguments)]
+fn dense_forward(
+    x: Rows,
+    w: Rows,
+    b: &[f32],
+    n: usize,
+    l: LayerShape,
+    z: Option<&mut [f32]>,
+    a: &mut [f32],
+    f: impl Fn(f32) -> f32,
+) {
+    let fo = l.fan_out;
+    match z {
+        Some(z) => product(x, w, n, fo, l.fan_in, &mut |i, j0, v| {
+            let at = i * fo + j0;
+            let (z, a) = (&mut z[at..at + v.len()], &mut a[at..at + v.len()]);
+            for (((z, a), &s), &bj) in z.iter_mut().zip(a).zip(v).zip(&b[j0..]) {
+                *z = s + bj;
+                *a = f(*z);
+            }
+        }),
+        None => product(x, w, n, fo, l.fan_in, &mut |i, j0, v| {
+            let at = i * fo + j0;
+            for ((a, &s), &bj) in a[at..at + v.len()].iter_mut().zip(v).zip(&b[j0..]) {
+                *a = f(s + bj);
+            }
+        }),
+    }
+}
+
+/// `∂L/∂W[k][j] = Σ_i x[i][k] δ[i][j]`, ascending i, into `gw` (`[fan_in][fan_out]`). The tile runs
+/// along the wider of the two dimensions so that narrow layers (two outputs) still fill SIMD lanes.
+fn weight_gradient(x: Rows, delta: Rows, n: usize, l: &LayerShape, gw: &mut [f32]) {
+    let (fi, fo) = (l.fan_in, l.fan_out);
+    if fo >= 8 || fo >= fi {
+        transposed_product(x, delta, fi, fo, n, &mut |k, j0, v| {
+            gw[k * fo + j0..k * fo + j0 + v.len()].copy_from_slice(v);
+        });
+    } else {
+        transposed_product(delta, x, fo, fi, n, &mut |j, k0, v| {
+            for (c, &s) in v.iter().enumerate() {
+                gw[(k0 + c) * fo + j] = s;
+            }
+        });
     }
 }
 

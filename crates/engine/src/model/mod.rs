@@ -2,6 +2,7 @@
 
 mod activation;
 mod head;
+mod matmul;
 mod mlp;
 
 pub use activation::Activation;

@@ -1,0 +1,198 @@
+//! `imlab bench train`: times the engine's CPU training path (`Experiment::train_step`, one thread) on
+//! moons 1:10 with an MLP 2→32→32→2 (ReLU), Adam, cross-entropy, and prints the result as JSON.
+//! `scripts/bench-train.sh` runs it beside scikit-learn's `MLPClassifier` on the same rows
+//! (`--data-out`) and prints the comparison table.
+
+use std::time::Instant;
+
+use imlab_engine::dataset::{ClassCounts, DatasetSpec, Generator};
+use imlab_engine::experiment::{BackendChoice, MAX_BATCH, MAX_EPOCHS};
+use imlab_engine::loss::LossSpec;
+use imlab_engine::model::{Activation, Head, ModelSpec};
+use imlab_engine::optim::OptimizerSpec;
+use imlab_engine::{Experiment, ExperimentConfig};
+
+use crate::args::Args;
+
+/// Held-out share: small, so that the per-epoch evaluation (part of every training step's
+/// bookkeeping) stays a small part of the time, as in scikit-learn's `fit`, which evaluates nothing.
+const TEST_FRACTION: f64 = 0.02;
+/// Largest dataset the engine generates (`dataset::MAX_ROWS`), training and test rows together.
+const MAX_TOTAL_ROWS: usize = 200_000;
+
+const USAGE: &str = "usage: imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--data-out FILE.csv]";
+
+pub fn main(argv: &[String]) -> Result<(), String> {
+    match argv.split_first() {
+        Some((what, rest)) if what == "train" => train(rest),
+        _ => Err(USAGE.into()),
+    }
+}
+
+fn train(argv: &[String]) -> Result<(), String> {
+    let args = Args::parse(
+        argv,
+        &["rows", "epochs", "batch", "repeat", "data-out"],
+        &[],
+    )?;
+    let rows = args.parsed::<usize>("rows")?.unwrap_or(100_000);
+    let epochs = args.parsed::<usize>("epochs")?.unwrap_or(5);
+    let batch = args.parsed::<usize>("batch")?.unwrap_or(256);
+    let repeat = args.parsed::<usize>("repeat")?.unwrap_or(3);
+    if !(1..=MAX_EPOCHS).contains(&epochs) {
+        return Err(format!("--epochs must be 1 to {MAX_EPOCHS}, got {epochs}"));
+    }
+    if !(1..=MAX_BATCH).contains(&batch) {
+        return Err(format!("--batch must be 1 to {MAX_BATCH}, got {batch}"));
+    }
+    if !(1..=100).contains(&repeat) {
+        return Err(format!("--repeat must be 1 to 100, got {repeat}"));
+    }
+    let total = (rows as f64 / (1.0 - TEST_FRACTION)).ceil() as usize;
+    if rows < batch || total > MAX_TOTAL_ROWS {
+        return Err(format!(
+            "--rows must be at least the batch size ({batch}) and at most {} (the engine generates \
+             at most {MAX_TOTAL_ROWS} rows with the test split), got {rows}",
+            (MAX_TOTAL_ROWS as f64 * (1.0 - TEST_FRACTION)) as usize
+        ));
+    }
+    let config = bench_config(total, epochs, batch);
+
+    let mut seconds = Vec::with_capacity(repeat);
+    let mut cpu_seconds = Vec::with_capacity(repeat);
+    let mut outcome = None;
+    for _ in 0..repeat {
+        // Data generation, split and initialisation are set-up, not training: outside the timer.
+        let mut exp = Experiment::new(config.clone()).map_err(|e| e.to_string())?;
+        let cpu_start = thread_cpu_seconds();
+        let start = Instant::now();
+        exp.train_to_end().map_err(|e| e.to_string())?;
+        seconds.push(start.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_seconds()) {
+            cpu_seconds.push(b - a);
+        }
+        outcome = Some(exp);
+    }
+    let exp = outcome.expect("repeat ≥ 1");
+    if let Some(path) = args.get("data-out") {
+        write_rows(path, exp.train_x(), exp.train_y(), exp.train.n_features)?;
+    }
+    let steps = exp.step();
+    let samples = steps as usize * exp.batch_size();
+    let mut sorted = seconds.clone();
+    sorted.sort_by(f64::total_cmp);
+    let best = sorted[0];
+    let median = sorted[sorted.len() / 2];
+    let cpu_best = cpu_seconds.iter().copied().min_by(f64::total_cmp);
+    let snap = exp.snapshot();
+    let out = serde_json::json!({
+        "implementation": "imlab native CPU (Experiment::train_step, 1 thread)",
+        "train_rows": exp.train.len(),
+        "epochs": epochs,
+        "batch": exp.batch_size(),
+        "steps": steps,
+        "samples_processed": samples,
+        "seconds": seconds,
+        "best_s": best,
+        "median_s": median,
+        "samples_epochs_per_s_best": samples as f64 / best,
+        "samples_epochs_per_s_median": samples as f64 / median,
+        "cpu_seconds": cpu_seconds,
+        "cpu_best_s": cpu_best,
+        "samples_epochs_per_cpu_s_best": cpu_best.map(|c| samples as f64 / c),
+        "final_train_loss": snap.train_loss,
+        "test_accuracy": snap.accuracy,
+        "test_balanced_accuracy": snap.balanced_accuracy,
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+/// Moons 1:10 (σ = 0.25), MLP 2→32→32→2 ReLU, cross-entropy, Adam at scikit-learn's defaults
+/// (lr 0.001, β = (0.9, 0.999), ε = 1e-8) without weight decay.
+fn bench_config(total_rows: usize, epochs: usize, batch: usize) -> ExperimentConfig {
+    let majority = (total_rows as f64 / 1.1).round() as usize;
+    ExperimentConfig {
+        seed: 7,
+        dataset: DatasetSpec {
+            generator: Generator::Moons,
+            counts: ClassCounts::Ratio {
+                majority,
+                ratio: 0.1,
+                classes: 2,
+            },
+            noise: 0.25,
+            ..DatasetSpec::default()
+        },
+        test_fraction: TEST_FRACTION,
+        model: ModelSpec {
+            hidden: vec![32, 32],
+            activation: Activation::Relu,
+            head: Head::Linear,
+        },
+        loss: LossSpec::CrossEntropy,
+        optimizer: OptimizerSpec::Adam {
+            lr: 0.001,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+        },
+        batch_size: batch,
+        epochs,
+        backend: BackendChoice::Cpu,
+        ..ExperimentConfig::default()
+    }
+}
+
+/// CPU time this thread has run, where the system tells it (Linux `/proc`): on a loaded machine it
+/// shows what the code costs apart from the time the thread waited for a core.
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 * 1e-9)
+}
+
+/// The training rows as CSV (`x0,…,y`), so that another implementation trains on the very same data.
+fn write_rows(path: &str, x: &[f32], y: &[usize], d: usize) -> Result<(), String> {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(y.len() * 24);
+    let header: Vec<String> = (0..d).map(|j| format!("x{j}")).collect();
+    let _ = writeln!(text, "{},y", header.join(","));
+    for (row, label) in x.chunks_exact(d).zip(y) {
+        for v in row {
+            // `{}` prints the shortest text that parses back to the same f32.
+            let _ = write!(text, "{v},");
+        }
+        let _ = writeln!(text, "{label}");
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write `{path}`: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_config_is_valid_and_trains_on_about_the_requested_rows() {
+        let rows = 10_000;
+        let total = (rows as f64 / (1.0 - TEST_FRACTION)).ceil() as usize;
+        let config = bench_config(total, 1, 256);
+        config.validate().expect("valid");
+        let exp = Experiment::new(config).expect("builds");
+        let got = exp.train.len();
+        assert!(got.abs_diff(rows) <= 2, "{got} training rows for {rows} asked");
+        assert_eq!(exp.model().n_params(), 2 * 32 + 32 + 32 * 32 + 32 + 32 * 2 + 2);
+    }
+
+    #[test]
+    fn rejects_rows_the_engine_cannot_generate() {
+        let err = train(&["--rows".into(), "500000".into()]).unwrap_err();
+        assert!(err.contains("--rows"), "{err}");
+        let err = train(&["--batch".into(), "0".into()]).unwrap_err();
+        assert!(err.contains("--batch"), "{err}");
+    }
+}
