@@ -33,4 +33,4 @@ mod trainer;
 pub use context::{AdapterSummary, GpuContext};
 pub use error::{GpuError, Result};
 pub use neighbors::{GpuNeighbors, Neighbors};
-pub use trainer::{schedule, GpuTrainer, TrainerSetup};
+pub use trainer::{next_boundary, schedule, supported, GpuTrainer, TrainerSetup};
