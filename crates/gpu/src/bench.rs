@@ -181,6 +181,9 @@ fn training(
             n_features: d,
             n_classes: k,
             state: &state,
+            head: mlp.head,
+            tau_normalization: None,
+            prediction_scale: 1.0,
         },
     )?;
     // Warm-up: pipeline compilation and first-use allocation are not what is measured.
@@ -273,6 +276,9 @@ fn grid_prediction(ctx: &GpuContext, o: &BenchOptions) -> Result<(f64, f64)> {
             n_features: 2,
             n_classes: 2,
             state: &state,
+            head: mlp.head,
+            tau_normalization: None,
+            prediction_scale: 1.0,
         },
     )?;
     let n = o.grid_points;

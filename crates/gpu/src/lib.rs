@@ -7,13 +7,18 @@
 //!
 //! ```ignore
 //! let ctx = GpuContext::new().await?;
+//! imlab_gpu::supported(&experiment)?;                  // Dice / AnyLoss / > 10 classes: CPU path
 //! let mut trainer = GpuTrainer::new(&ctx, &experiment)?;
-//! let (batches, scalars) = imlab_gpu::schedule(&mut experiment, trainer.step(), n);
-//! trainer.run_steps(n, &batches, &scalars)?;          // one submission, no wait
+//! // One submission, no wait; stops early at the DRW switch or the second stage (`next_boundary`).
+//! let ran = trainer.run_segment(&mut experiment, n)?;
 //! let losses = trainer.read_losses().await?;
 //! experiment.adopt(trainer.read_state().await?, &losses)?;
+//! trainer.sync(&experiment)?;                          // loss, trainable range, stage-2 state
 //! let test_probs = trainer.predict_proba(experiment.test_x(), experiment.test.len()).await?;
 //! ```
+//!
+//! Lower level: [`schedule`] + [`GpuTrainer::run_steps`] run any steps with the loss set by
+//! [`GpuTrainer::set_loss`] and the range of [`GpuTrainer::set_trainable`].
 //!
 //! The futures returned by `read_state`, `read_losses` and `predict_proba` borrow nothing (the
 //! work is submitted when the method is called), so a trainer kept in a `RefCell` need not stay
@@ -33,4 +38,4 @@ mod trainer;
 pub use context::{AdapterSummary, GpuContext};
 pub use error::{GpuError, Result};
 pub use neighbors::{GpuNeighbors, Neighbors};
-pub use trainer::{schedule, GpuTrainer, TrainerSetup};
+pub use trainer::{next_boundary, schedule, supported, GpuTrainer, TrainerSetup};

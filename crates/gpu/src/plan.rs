@@ -1,6 +1,7 @@
 //! Where a network's per-batch numbers live in the workspace buffer, as the layer table the kernels
 //! read. For each layer, in order: pre-activations `z`, activations `a` and (training only) deltas
-//! `δ`, each `rows × fan_out` row-major; then `rows` floats of per-row loss scratch.
+//! `δ`, each `rows × fan_out` row-major; then `rows` floats of per-row loss scratch, then the cosine
+//! head's `rows` row norms, `fan_out` column norms and `fan_in × fan_out` normalised weights.
 
 use imlab_engine::model::{Activation, LayerShape};
 
@@ -24,6 +25,7 @@ impl NetPlan {
         rows: usize,
         first: InputMode,
         with_deltas: bool,
+        last_head: u32,
     ) -> Result<NetPlan> {
         let mut layers: Vec<LayerUniform> = Vec::with_capacity(shapes.len());
         let mut off = 0usize;
@@ -54,11 +56,24 @@ impl NetPlan {
                     InputMode::Workspace as u32
                 },
                 n_features: u32_of(n_features)?,
-                _pad: 0,
+                head: if li + 1 == shapes.len() { last_head } else { 0 },
+                row_norm_off: 0,
+                col_norm_off: 0,
+                w_hat_off: 0,
+                _p1: 0,
             });
         }
         let scratch_off = off;
-        let work_floats = off + rows;
+        let row_norm_off = u32_of(off + rows)?;
+        let col_norm_off = off + 2 * rows;
+        let (fan_in, fan_out) = shapes.last().map_or((0, 0), |s| (s.fan_in, s.fan_out));
+        let w_hat_off = col_norm_off + fan_out;
+        if let Some(last) = layers.last_mut() {
+            last.row_norm_off = row_norm_off;
+            last.col_norm_off = u32_of(col_norm_off)?;
+            last.w_hat_off = u32_of(w_hat_off)?;
+        }
+        let work_floats = w_hat_off + fan_in * fan_out;
         u32_of(work_floats)?;
         Ok(NetPlan {
             layers,
@@ -96,13 +111,23 @@ mod tests {
                 b_offset: 15,
             },
         ];
-        let p = NetPlan::new(&shapes, Activation::Tanh, 2, 4, InputMode::Gathered, true).unwrap();
+        let p = NetPlan::new(
+            &shapes,
+            Activation::Tanh,
+            2,
+            4,
+            InputMode::Gathered,
+            true,
+            0,
+        )
+        .unwrap();
         let (l0, l1) = (p.layers[0], p.layers[1]);
         assert_eq!((l0.z_off, l0.a_off, l0.d_off), (0, 12, 24));
         assert_eq!((l1.z_off, l1.a_off, l1.d_off), (36, 44, 52));
         assert_eq!((l1.in_off, l1.prev_z_off, l1.prev_d_off), (12, 0, 24));
         assert_eq!((l0.apply_act, l1.apply_act), (1, 0));
         assert_eq!((l0.input_mode, l1.input_mode), (1, 0));
-        assert_eq!((p.scratch_off, p.work_floats), (60, 64));
+        assert_eq!((p.scratch_off, p.work_floats), (60, 76));
+        assert_eq!((l1.row_norm_off, l1.col_norm_off), (64, 68));
     }
 }

@@ -6,7 +6,9 @@ use std::future::Future;
 
 use crate::context::GpuContext;
 use crate::error::{GpuError, Result};
-use crate::ops::uniforms::{binding, table_bytes, InputMode, StepUniform};
+use imlab_engine::model::Head;
+
+use crate::ops::uniforms::{binding, head, table_bytes, InputMode, StepUniform};
 use crate::ops::{self, dispatch_nn, grid_1d};
 use crate::plan::{u32_of, NetPlan};
 use crate::trainer::GpuTrainer;
@@ -29,7 +31,8 @@ pub(crate) struct Predictor {
 
 impl GpuTrainer {
     /// Class probabilities (row-major `n × K`) for `n` rows of `x` (row-major `n × n_features`)
-    /// under the current parameters: what `Mlp::predict_proba` computes on the CPU. Submits at
+    /// under the current parameters: what `Experiment::predict_proba` computes on the CPU (the
+    /// τ-normalised output layer when configured, logits times the loss's prediction scale). Submits at
     /// once; the returned future borrows nothing.
     pub fn predict_proba(
         &mut self,
@@ -100,6 +103,16 @@ impl GpuTrainer {
         ))
     }
 
+    /// The output layer's form at prediction: the cosine head as trained (τ-normalising its
+    /// columns first would not change the normalised columns), else τ-normalised when configured.
+    fn prediction_head(&self) -> u32 {
+        match (self.head, self.tau) {
+            (Head::Cosine { .. }, _) => head::COSINE,
+            (Head::Linear, Some(_)) => head::TAU_NORMALIZED,
+            (Head::Linear, None) => head::DENSE,
+        }
+    }
+
     /// Creates or grows the prediction buffers to hold `n` rows.
     fn reserve_predict(&mut self, n: usize) -> Result<()> {
         if self.predictor.as_ref().is_some_and(|p| p.capacity >= n) {
@@ -119,6 +132,7 @@ impl GpuTrainer {
                     CHUNK_ROWS,
                     InputMode::Direct,
                     false,
+                    self.prediction_head(),
                 )?;
                 let work = ctx.storage_zeroed("predict workspace", 4 * plan.work_floats as u64)?;
                 let table = ctx.uniform_zeroed(

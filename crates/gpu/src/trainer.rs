@@ -1,6 +1,7 @@
-//! `GpuTrainer`: the engine's mini-batch training loop (forward, softmax cross-entropy gradient,
-//! backward, Adam or SGD) as compute kernels, with the training data, the parameters and the
-//! optimizer state resident on the GPU.
+//! `GpuTrainer`: the engine's mini-batch training loop (forward with a linear or cosine head, the
+//! loss gradient of every loss with a `GpuLossForm`, backward, Adam / AdamW / SGD with or without
+//! Nesterov momentum over the trainable range) as compute kernels, with the training data, the
+//! parameters and the optimizer state resident on the GPU.
 //!
 //! [`GpuTrainer::run_steps`] encodes a whole run of steps in one submission: the batch rows of every
 //! step go into one index buffer, the per-step optimizer scalars into a step table read through a
@@ -8,20 +9,27 @@
 //! [`GpuTrainer::read_losses`] is awaited. The batches and scalars come from the engine
 //! (`Experiment::batch_indices`, `OptimizerSpec::scalars`), so both paths see the same schedule.
 //!
+//! The loss and the trainable range are constant within a submission and re-written between them:
+//! [`next_boundary`] says where a run of steps must end (the DRW switch, the second stage), and
+//! [`GpuTrainer::run_segment`] cuts runs there. At the stage boundary the engine changes the state
+//! (cRT re-initialises the output layer, the optimizer state restarts over the output layer), so the
+//! caller adopts the GPU state and then calls [`GpuTrainer::sync`].
+//!
 //! Unlike the CPU path, a step that produces non-finite numbers is not undone on the GPU;
 //! `Experiment::adopt` rejects such a state and keeps the last good CPU one.
 
 use std::future::Future;
+use std::ops::Range;
 
 use imlab_engine::experiment::TrainState;
-use imlab_engine::loss::LossSpec;
+use imlab_engine::loss::{GpuOutput, Loss, Reduction};
 use imlab_engine::model::{Activation, Head, LayerShape};
 use imlab_engine::optim::{OptimizerSpec, StepScalars};
 use imlab_engine::Experiment;
 
 use crate::context::GpuContext;
 use crate::error::{GpuError, Result};
-use crate::ops::uniforms::{binding, table_bytes, HyperUniform, InputMode, StepUniform};
+use crate::ops::uniforms::{binding, head, table_bytes, HyperUniform, InputMode, StepUniform};
 use crate::ops::uniforms::{LayerUniform, MAX_CLASSES};
 use crate::ops::{self, dispatch_nn, grid_1d, optim, Kernel};
 use crate::plan::{u32_of, NetPlan};
@@ -35,6 +43,21 @@ pub fn schedule(exp: &mut Experiment, from: u64, n: usize) -> (Vec<u32>, Vec<Ste
     let batches = (from..end).flat_map(|s| exp.batch_indices(s)).collect();
     let scalars = (from..end).map(|s| exp.step_scalars(s)).collect();
     (batches, scalars)
+}
+
+/// The first step after `from` at which the GPU must stop and re-read the experiment: the step the
+/// loss changes (deferred re-weighting) or the second stage starts. `None`: no change ahead. A run
+/// `from .. b` may be one submission; at `b` re-upload the loss ([`GpuTrainer::run_segment`] does),
+/// and at the stage boundary adopt the state and [`GpuTrainer::sync`].
+pub fn next_boundary(exp: &Experiment, from: u64) -> Option<u64> {
+    let plan = exp.plan();
+    let stage = exp.stage_boundary();
+    let drw = plan.drw_start.filter(|&d| stage.is_none_or(|s| d < s));
+    [drw, stage]
+        .into_iter()
+        .flatten()
+        .filter(|&b| b > from)
+        .min()
 }
 
 /// Everything a trainer is built from; [`GpuTrainer::new`] takes it from an `Experiment`.
@@ -51,6 +74,12 @@ pub struct TrainerSetup<'a> {
     pub n_classes: usize,
     /// Starting parameters, optimizer state and step count.
     pub state: &'a TrainState,
+    /// Output layer form (`Mlp::head`).
+    pub head: Head,
+    /// τ of the τ-normalised prediction (`ExperimentConfig::tau_normalization`).
+    pub tau_normalization: Option<f32>,
+    /// Logit factor before the prediction softmax (`Loss::prediction_scale`).
+    pub prediction_scale: f32,
 }
 
 pub(crate) struct Kernels {
@@ -82,6 +111,14 @@ pub struct GpuTrainer {
     pub(crate) n_classes: usize,
     pub(crate) layers: Vec<LayerShape>,
     pub(crate) activation: Activation,
+    pub(crate) head: Head,
+    pub(crate) tau: Option<f32>,
+    hyper_host: HyperUniform,
+    labels: Vec<u32>,
+    /// Class weights and reduction of the current loss (the per-step denominators).
+    loss_weights: Vec<f64>,
+    reduction: Reduction,
+    state_per_param: usize,
     n_params: usize,
     n_train: usize,
     batch: usize,
@@ -95,6 +132,7 @@ pub struct GpuTrainer {
     grads: wgpu::Buffer,
     opt_state: wgpu::Buffer,
     opt_floats: usize,
+    train_range: Range<usize>,
     work: wgpu::Buffer,
     row_index: wgpu::Buffer,
     losses: wgpu::Buffer,
@@ -107,11 +145,13 @@ pub struct GpuTrainer {
 
 impl GpuTrainer {
     /// Uploads the experiment's (resampled) training set, its model parameters and optimizer state.
+    /// Uploads every stage's training rows (`Experiment::train_x`), and takes the loss and the
+    /// trainable range of the experiment's current step.
     pub fn new(ctx: &GpuContext, exp: &Experiment) -> Result<GpuTrainer> {
         supported(exp)?;
         let state = exp.state();
         let model = exp.model();
-        Self::from_setup(
+        let mut t = Self::from_setup(
             ctx,
             &TrainerSetup {
                 layers: &model.layers,
@@ -119,12 +159,113 @@ impl GpuTrainer {
                 optimizer: &exp.config().optimizer,
                 batch: exp.batch_size(),
                 train_x: exp.train_x(),
-                train_y: &exp.resampled.data.y,
+                train_y: exp.train_y(),
                 n_features: exp.resampled.data.n_features,
                 n_classes: exp.resampled.data.n_classes,
-                state: &state,
+                state: &TrainState {
+                    opt_state: vec![
+                        0.0;
+                        model.n_params() * exp.config().optimizer.state_per_param()
+                    ],
+                    ..state.clone()
+                },
+                head: model.head,
+                tau_normalization: exp.config().tau_normalization,
+                prediction_scale: exp.loss().prediction_scale() as f32,
             },
-        )
+        )?;
+        t.sync(exp)?;
+        Ok(t)
+    }
+
+    /// Takes the experiment's current state, and the loss and trainable range of its current step
+    /// (after `Experiment::adopt`, in particular at the stage boundary).
+    pub fn sync(&mut self, exp: &Experiment) -> Result<()> {
+        let step = exp.step();
+        self.set_loss(exp.loss_at(step))?;
+        self.set_trainable(exp.trainable_range(step))?;
+        self.load_state(&exp.state())
+    }
+
+    /// Runs up to `max_steps` steps of `exp`'s schedule from [`Self::step`], in one submission that
+    /// stops at [`next_boundary`], with the loss of those steps. Returns the steps run (0 when the
+    /// trainer stands at the stage boundary with stage-1 state: adopt it, then [`Self::sync`]).
+    pub fn run_segment(&mut self, exp: &mut Experiment, max_steps: usize) -> Result<usize> {
+        let from = self.step;
+        let range = exp.trainable_range(from);
+        if range != self.train_range {
+            return Ok(0);
+        }
+        let n =
+            next_boundary(exp, from).map_or(max_steps as u64, |b| (b - from).min(max_steps as u64));
+        if n == 0 {
+            return Ok(0);
+        }
+        self.set_loss(exp.loss_at(from))?;
+        let (batches, scalars) = schedule(exp, from, n as usize);
+        self.run_steps(n as usize, &batches, &scalars)?;
+        Ok(n as usize)
+    }
+
+    /// Uses `loss` from the next submission on. Losses without a GPU form (Dice, AnyLoss) are refused.
+    pub fn set_loss(&mut self, loss: &Loss) -> Result<()> {
+        let Some(form) = loss.gpu_form() else {
+            return Err(GpuError::Unsupported(format!("the {} loss", loss.name())));
+        };
+        if form.class_weights.len() != self.n_classes {
+            return Err(GpuError::InvalidInput(format!(
+                "the loss has {} classes, the model {}",
+                form.class_weights.len(),
+                self.n_classes
+            )));
+        }
+        let h = &mut self.hyper_host;
+        h.loss_output = u32::from(form.output == GpuOutput::Sigmoid);
+        h.has_alpha = u32::from(form.sigmoid_alpha.is_some());
+        h.sigmoid_alpha = form.sigmoid_alpha.unwrap_or(0.0);
+        h.loss_scale = form.scale;
+        h.loss_gamma = form.gamma;
+        h.loss_smoothing = form.label_smoothing;
+        h.w_total = form.class_weights.iter().sum();
+        h.class_terms = [[0.0; 4]; MAX_CLASSES];
+        for c in 0..self.n_classes {
+            h.class_terms[c] = [
+                form.class_weights[c],
+                form.logit_offsets[c],
+                form.margins[c],
+                0.0,
+            ];
+        }
+        self.loss_weights = match loss.class_weights() {
+            Some(w) => w.to_vec(),
+            None => form.class_weights.iter().map(|&w| f64::from(w)).collect(),
+        };
+        self.reduction = form.reduction;
+        self.write_hyper();
+        Ok(())
+    }
+
+    /// Restricts the optimizer to `range` of the parameters (the output layer in stage 2); the
+    /// optimizer state then covers that range only ([`Self::load_state`] takes it).
+    pub fn set_trainable(&mut self, range: Range<usize>) -> Result<()> {
+        if range.start >= range.end || range.end > self.n_params {
+            return Err(GpuError::InvalidInput(format!(
+                "trainable range {range:?} is not inside the {} parameters",
+                self.n_params
+            )));
+        }
+        self.hyper_host.train_lo = u32_of(range.start)?;
+        self.hyper_host.train_hi = u32_of(range.end)?;
+        self.opt_floats = range.len() * self.state_per_param;
+        self.train_range = range;
+        self.write_hyper();
+        Ok(())
+    }
+
+    fn write_hyper(&self) {
+        self.ctx
+            .queue
+            .write_buffer(&self.hyper, 0, bytemuck::bytes_of(&self.hyper_host));
     }
 
     pub fn from_setup(ctx: &GpuContext, s: &TrainerSetup<'_>) -> Result<GpuTrainer> {
@@ -137,6 +278,7 @@ impl GpuTrainer {
             s.batch,
             InputMode::Gathered,
             true,
+            head_code(s.head),
         )?;
         let uniform_layout = ops::uniform_layout(ctx);
         let kernels = Kernels {
@@ -154,15 +296,14 @@ impl GpuTrainer {
         ctx.queue
             .write_buffer(&layer_table, 0, &table_bytes(&plan.layers, layer_stride));
         let hyper = ctx.uniform_zeroed("hyper", size_of::<HyperUniform>() as u64);
-        ctx.queue.write_buffer(
-            &hyper,
-            0,
-            bytemuck::bytes_of(&hyper_uniform(s.optimizer, n_params, plan.scratch_off)?),
-        );
+        let hyper_host = hyper_uniform(s, n_params, plan.scratch_off)?;
+        ctx.queue
+            .write_buffer(&hyper, 0, bytemuck::bytes_of(&hyper_host));
         let steps_capacity = 64;
         let loss_capacity = 1024;
         let x = ctx.storage_from("train x", s.train_x)?;
         let y = ctx.storage_from("train y", &labels)?;
+        let labels = labels.clone();
         let params = ctx.storage_from("params", &s.state.params)?;
         let grads = ctx.storage_zeroed("grads", 4 * n_params as u64)?;
         let opt_state = ctx.storage_from("optimizer state", &s.state.opt_state)?;
@@ -185,7 +326,16 @@ impl GpuTrainer {
             &step_table,
             &hyper,
         );
+        let k = s.n_classes;
         Ok(GpuTrainer {
+            head: s.head,
+            tau: s.tau_normalization,
+            hyper_host,
+            labels,
+            loss_weights: vec![1.0; k],
+            reduction: Reduction::WeightedMean,
+            state_per_param: s.optimizer.state_per_param(),
+            train_range: 0..n_params,
             ctx: ctx.clone(),
             kernels,
             layer_stride,
@@ -249,7 +399,7 @@ impl GpuTrainer {
                 lr: sc.lr,
                 bias1: sc.bias1,
                 bias2: sc.bias2,
-                _pad1: 0.0,
+                inv_denom: self.inv_denom(&batches[s * self.batch..(s + 1) * self.batch]),
             })
             .collect();
         let q = &self.ctx.queue;
@@ -268,6 +418,26 @@ impl GpuTrainer {
         self.step += n as u64;
         self.pending_losses += n;
         Ok(())
+    }
+
+    /// 1 / D for a batch under the current loss's reduction, in f64 as the engine (0 if D = 0).
+    fn inv_denom(&self, rows: &[u32]) -> f32 {
+        let w = &self.loss_weights;
+        let d: f64 = match self.reduction {
+            Reduction::WeightedMean => rows
+                .iter()
+                .map(|&r| w[self.labels[r as usize] as usize])
+                .sum(),
+            Reduction::NonzeroWeights => rows
+                .iter()
+                .filter(|&&r| w[self.labels[r as usize] as usize] != 0.0)
+                .count() as f64,
+        };
+        if d == 0.0 {
+            0.0
+        } else {
+            (1.0 / d) as f32
+        }
     }
 
     fn encode_step(&self, pass: &mut wgpu::ComputePass<'_>, so: u32) {
@@ -301,7 +471,7 @@ impl GpuTrainer {
                 dispatch_nn(pass, bd, &g.backprop, &g.uniforms, lo(l), so, grid);
             }
         }
-        let grid = grid_1d(self.n_params as u32);
+        let grid = grid_1d(self.train_range.len() as u32);
         dispatch_nn(pass, &k.optim, &g.optim, &g.uniforms, 0, so, grid);
     }
 
@@ -412,7 +582,8 @@ impl GpuTrainer {
         }
     }
 
-    /// Replaces parameters, optimizer state and step (e.g. after CPU steps or a reset).
+    /// Replaces parameters, optimizer state and step (e.g. after CPU steps or a reset). The
+    /// optimizer state covers the trainable range ([`Self::set_trainable`]).
     pub fn load_state(&mut self, state: &TrainState) -> Result<()> {
         if state.params.len() != self.n_params || state.opt_state.len() != self.opt_floats {
             return Err(GpuError::InvalidInput(format!(
@@ -484,29 +655,58 @@ impl TrainGroups {
     }
 }
 
+fn head_code(h: Head) -> u32 {
+    match h {
+        Head::Linear => head::DENSE,
+        Head::Cosine { .. } => head::COSINE,
+    }
+}
+
 fn hyper_uniform(
-    spec: &OptimizerSpec,
+    s: &TrainerSetup<'_>,
     n_params: usize,
     scratch_off: usize,
 ) -> Result<HyperUniform> {
     let mut h = HyperUniform {
         n_params: u32_of(n_params)?,
         scratch_off: u32_of(scratch_off)?,
-        _p0: 0,
-        _p1: 0,
+        loss_output: 0,
+        has_alpha: 0,
         beta1: 0.0,
         beta2: 0.0,
         eps: 0.0,
         weight_decay: 0.0,
         momentum: 0.0,
-        _f0: 0.0,
-        _f1: 0.0,
-        _f2: 0.0,
-        // Plain cross-entropy: weight 1, no logit offset for every class.
+        loss_scale: 1.0,
+        loss_gamma: 0.0,
+        loss_smoothing: 0.0,
+        sigmoid_alpha: 0.0,
+        w_total: s.n_classes as f32,
+        opt_variant: 0,
+        _q0: 0,
+        train_lo: 0,
+        train_hi: u32_of(n_params)?,
+        head_scale: match s.head {
+            Head::Cosine { scale } => scale,
+            Head::Linear => 1.0,
+        },
+        tau: s.tau_normalization.unwrap_or(0.0),
+        pred_scale: s.prediction_scale,
+        _r0: 0.0,
+        _r1: 0.0,
+        _r2: 0.0,
+        // Plain cross-entropy until `set_loss`: weight 1, no offset or margin for every class.
         class_terms: [[1.0, 0.0, 0.0, 0.0]; MAX_CLASSES],
     };
-    match *spec {
+    match *s.optimizer {
         OptimizerSpec::Adam {
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
+            ..
+        }
+        | OptimizerSpec::AdamW {
             beta1,
             beta2,
             eps,
@@ -517,21 +717,17 @@ fn hyper_uniform(
             h.beta2 = beta2 as f32;
             h.eps = eps as f32;
             h.weight_decay = weight_decay as f32;
+            h.opt_variant = u32::from(matches!(s.optimizer, OptimizerSpec::AdamW { .. }));
         }
         OptimizerSpec::Sgd {
             momentum,
             weight_decay,
-            nesterov: false,
+            nesterov,
             ..
         } => {
             h.momentum = momentum as f32;
             h.weight_decay = weight_decay as f32;
-        }
-        _ => {
-            return Err(GpuError::Unsupported(format!(
-                "the {} optimizer",
-                spec.name()
-            )))
+            h.opt_variant = u32::from(nesterov);
         }
     }
     Ok(h)
@@ -540,26 +736,20 @@ fn hyper_uniform(
 /// The settings the kernels implement so far; anything else is refused with a reason, so the caller
 /// trains on the CPU path instead of getting different numbers.
 pub fn supported(exp: &Experiment) -> Result<()> {
-    let c = exp.config();
-    let no = |what: &str| Err(GpuError::Unsupported(what.to_string()));
-    if !matches!(c.loss, LossSpec::CrossEntropy) {
-        return no(&format!("the {} loss", c.loss.name()));
+    let k = exp.data.n_classes;
+    if k > MAX_CLASSES {
+        return Err(GpuError::Unsupported(format!(
+            "training with {k} classes (the GPU kernels hold at most {MAX_CLASSES})"
+        )));
     }
-    if !matches!(c.model.head, Head::Linear) {
-        return no("the cosine classifier head");
-    }
-    match c.optimizer {
-        OptimizerSpec::Adam { .. }
-        | OptimizerSpec::Sgd {
-            nesterov: false, ..
-        } => {}
-        _ => return no(&format!("the {} optimizer", c.optimizer.name())),
-    }
-    if c.schedule.drw.is_some() || c.schedule.second_stage.is_some() {
-        return no("deferred re-weighting and two-stage training");
-    }
-    if c.tau_normalization.is_some() {
-        return no("tau-normalization");
+    let mut steps = vec![0];
+    steps.extend(exp.plan().drw_start);
+    steps.extend(exp.stage_boundary());
+    for s in steps {
+        let loss = exp.loss_at(s);
+        if loss.gpu_form().is_none() {
+            return Err(GpuError::Unsupported(format!("the {} loss", loss.name())));
+        }
     }
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! GPU training matches the engine's CPU path (`Experiment::train_step`).
 //!
 //! Each case builds the same experiment twice, trains one on the CPU and one on the GPU with the
-//! same batches (`Experiment::batch_indices`) and optimizer scalars (`OptimizerSpec::scalars`) for
-//! 200 steps, and compares:
+//! same batches (`Experiment::batch_indices`), optimizer scalars (`Experiment::step_scalars`) and
+//! loss (`Experiment::loss_at`) for 200 steps — the GPU in runs cut at `next_boundary` (DRW switch,
+//! second stage), adopting its state into the experiment and re-syncing after each — and compares:
 //! - parameters: `max |Δp| / max |p| ≤ 1e-4`;
 //! - per-step losses: `max_t |Δℓ_t| / ℓ_1 ≤ 1e-4` (relative to the loss scale, the first loss);
 //! - optimizer state (Adam's m and v, SGD's velocity): `max |Δ| / max |s| ≤ 1e-3`;
@@ -23,8 +24,12 @@
 mod common;
 
 use imlab_engine::dataset::{ClassCounts, DatasetSpec, Generator};
-use imlab_engine::model::Activation;
-use imlab_engine::optim::OptimizerSpec;
+use imlab_engine::experiment::{
+    DeferredReweighting, SecondStage, SecondStageMethod, TrainingSchedule,
+};
+use imlab_engine::loss::{ClassWeights, FocalForm, LossSpec, Reduction};
+use imlab_engine::model::{Activation, Head};
+use imlab_engine::optim::{LrSchedule, OptimizerSpec};
 use imlab_engine::{Experiment, ExperimentConfig};
 use imlab_gpu::{schedule, GpuContext, GpuTrainer};
 use pollster::block_on;
@@ -55,14 +60,46 @@ fn argmax(probs: &[f32], k: usize) -> Vec<usize> {
         .collect()
 }
 
+/// Trains `exp` to step `steps` on the GPU the way the app does: runs of at most `chunk` steps cut
+/// at the experiment's boundaries, each adopted into the experiment, the trainer re-synced after.
+fn gpu_train_segments(
+    ctx: &GpuContext,
+    exp: &mut Experiment,
+    steps: u64,
+    chunk: usize,
+) -> (GpuTrainer, Vec<f64>) {
+    let mut trainer = GpuTrainer::new(ctx, exp).expect("trainer");
+    let mut losses = Vec::new();
+    while trainer.step() < steps {
+        let left = (steps - trainer.step()) as usize;
+        let n = trainer.run_segment(exp, left.min(chunk)).expect("run");
+        let l = block_on(trainer.read_losses()).expect("losses");
+        let state = block_on(trainer.read_state()).expect("state");
+        exp.adopt(state, &l).expect("adopt");
+        losses.extend(l);
+        trainer.sync(exp).expect("sync");
+        assert!(
+            n > 0 || trainer.step() < steps,
+            "no progress at {}",
+            trainer.step()
+        );
+    }
+    (trainer, losses)
+}
+
 fn check_parity(name: &str, cfg: ExperimentConfig) {
+    check_parity_with(name, cfg, TOL);
+}
+
+fn check_parity_with(name: &str, cfg: ExperimentConfig, tol: f64) {
     let Some(ctx) = context() else { return };
+    imlab_gpu::supported(&Experiment::new(cfg.clone()).expect("config")).expect("supported");
     let mut cpu = Experiment::new(cfg.clone()).expect("config");
     let cpu_losses: Vec<f64> = (0..STEPS)
         .map(|_| cpu.train_step().expect("cpu step"))
         .collect();
     let mut gpu = Experiment::new(cfg).expect("config");
-    let (mut trainer, gpu_losses) = gpu_train(&ctx, &mut gpu, &[STEPS]);
+    let (mut trainer, gpu_losses) = gpu_train_segments(&ctx, &mut gpu, STEPS, 1000);
     let state = block_on(trainer.read_state()).expect("state");
     let reference = cpu.state();
     assert_eq!(state.step, reference.step);
@@ -79,17 +116,16 @@ fn check_parity(name: &str, cfg: ExperimentConfig) {
         "{name}: relative differences: params {dp:.2e}, optimizer state {ds:.2e}, losses {dl:.2e}"
     );
     assert_eq!(gpu_losses.len(), STEPS as usize);
-    assert!(dp <= TOL, "{name}: parameters differ by {dp:.3e} relative");
+    assert!(dp <= tol, "{name}: parameters differ by {dp:.3e} relative");
     assert!(
         ds <= STATE_TOL,
         "{name}: optimizer state differs by {ds:.3e} relative"
     );
-    assert!(dl <= TOL, "{name}: losses differ by {dl:.3e} relative");
+    assert!(dl <= tol, "{name}: losses differ by {dl:.3e} relative");
 
     let k = gpu.data.n_classes;
     let n_test = gpu.test.len();
     let gpu_probs = block_on(trainer.predict_proba(gpu.test_x(), n_test)).expect("predict");
-    gpu.adopt(state, &gpu_losses).expect("adopt");
     let same_params_cpu = gpu.test_probabilities();
     let dprob = gpu_probs
         .iter()
@@ -176,6 +212,225 @@ fn softmax_regression_and_four_hidden_layers() {
     cfg.model.activation = Activation::Tanh;
     cfg.batch_size = 100;
     check_parity("blobs 5 classes, tanh 40-33-20-7, batch 100", cfg);
+}
+
+fn with_loss(loss: LossSpec, classes: usize) -> ExperimentConfig {
+    ExperimentConfig {
+        dataset: blobs(classes),
+        loss,
+        ..ExperimentConfig::default()
+    }
+}
+
+#[test]
+fn weighted_cross_entropy_every_scheme_and_reduction() {
+    let schemes = [
+        ClassWeights::InverseFrequency,
+        ClassWeights::SklearnBalanced,
+        ClassWeights::InverseSqrt,
+        ClassWeights::EffectiveNumber { beta: 0.99 },
+    ];
+    for weights in schemes {
+        for reduction in [Reduction::WeightedMean, Reduction::NonzeroWeights] {
+            let name = format!("weighted ce {} {}", weights.name(), reduction.name());
+            let loss = LossSpec::WeightedCe {
+                weights: weights.clone(),
+                reduction,
+            };
+            check_parity(&name, with_loss(loss, 3));
+        }
+    }
+}
+
+#[test]
+fn logit_adjusted_and_balanced_softmax() {
+    check_parity(
+        "logit adjusted tau 1.5",
+        with_loss(LossSpec::LogitAdjusted { tau: 1.5 }, 3),
+    );
+    check_parity("balanced softmax", with_loss(LossSpec::BalancedSoftmax, 4));
+}
+
+#[test]
+fn label_smoothing_weighted() {
+    let loss = LossSpec::LabelSmoothing {
+        epsilon: 0.1,
+        weights: ClassWeights::InverseFrequency,
+        reduction: Reduction::WeightedMean,
+    };
+    check_parity("label smoothing 0.1, inverse frequency", with_loss(loss, 3));
+}
+
+#[test]
+fn ldam_margins_linear_and_cosine_head() {
+    let loss = LossSpec::Ldam {
+        max_margin: 0.5,
+        scale: 30.0,
+        weights: ClassWeights::Uniform,
+        reduction: Reduction::WeightedMean,
+    };
+    check_parity("ldam s=30, linear head", with_loss(loss.clone(), 3));
+    let mut cfg = with_loss(loss, 3);
+    cfg.model.head = Head::Cosine { scale: 1.0 };
+    check_parity("ldam s=30, cosine head", cfg);
+}
+
+#[test]
+fn focal_softmax_and_sigmoid() {
+    for (form, alpha) in [
+        (FocalForm::Softmax, Some(0.25)),
+        (FocalForm::Softmax, None),
+        (FocalForm::Sigmoid, Some(0.25)),
+    ] {
+        let loss = LossSpec::Focal {
+            gamma: 2.0,
+            alpha,
+            form,
+            reduction: Reduction::NonzeroWeights,
+        };
+        check_parity(
+            &format!("focal {form:?} alpha {alpha:?}"),
+            with_loss(loss, 2),
+        );
+    }
+    for form in [FocalForm::Softmax, FocalForm::Sigmoid] {
+        let loss = LossSpec::CbFocal {
+            beta: 0.999,
+            gamma: 0.5,
+            form,
+            reduction: Reduction::WeightedMean,
+        };
+        check_parity(&format!("cb focal {form:?}"), with_loss(loss, 3));
+    }
+}
+
+/// 10 epochs of 12 steps: the re-weighting switches on at step 60, inside the 200 steps.
+#[test]
+fn deferred_reweighting_switches_the_loss_mid_run() {
+    let mut cfg = with_loss(
+        LossSpec::Ldam {
+            max_margin: 0.5,
+            scale: 30.0,
+            weights: ClassWeights::Uniform,
+            reduction: Reduction::WeightedMean,
+        },
+        3,
+    );
+    cfg.epochs = 30;
+    cfg.schedule.drw = Some(DeferredReweighting {
+        start_fraction: 0.2,
+        ..DeferredReweighting::default()
+    });
+    let exp = Experiment::new(cfg.clone()).expect("config");
+    let b = imlab_gpu::next_boundary(&exp, 0).expect("a boundary");
+    assert!(b > 0 && b < STEPS, "DRW starts at {b}");
+    assert_ne!(exp.loss_at(b - 1), exp.loss_at(b));
+    check_parity("ldam + drw", cfg);
+}
+
+/// AdamW runs on a tanh network: on the default ReLU network a 1-ULP difference after step 3
+/// flips one ReLU unit's kink at step 4 and the runs part by 1e-2 (measured: one AdamW step from
+/// the GPU's own step-3 state on the CPU agrees with the GPU to below 1e-6), a property of the
+/// piecewise-linear model under decoupled decay, not of the kernel.
+#[test]
+fn adamw_and_sgd_nesterov() {
+    let mut adamw = ExperimentConfig {
+        optimizer: OptimizerSpec::AdamW {
+            lr: 0.01,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.05,
+        },
+        ..ExperimentConfig::default()
+    };
+    adamw.model.activation = Activation::Tanh;
+    check_parity("adamw wd 0.05, tanh", adamw);
+    let nesterov = ExperimentConfig {
+        optimizer: OptimizerSpec::Sgd {
+            lr: 0.05,
+            momentum: 0.9,
+            nesterov: true,
+            weight_decay: 1e-3,
+        },
+        ..ExperimentConfig::default()
+    };
+    check_parity("sgd nesterov", nesterov);
+}
+
+/// 20 epochs of 12 steps with 3 of warm-up: the rate rises, then follows the cosine.
+#[test]
+fn cosine_schedule_with_warmup() {
+    let cfg = ExperimentConfig {
+        epochs: 20,
+        schedule: TrainingSchedule {
+            lr: LrSchedule::Cosine { min_factor: 0.0 },
+            warmup_epochs: 3,
+            ..TrainingSchedule::default()
+        },
+        ..ExperimentConfig::default()
+    };
+    check_parity("adam, cosine lr with warm-up", cfg);
+}
+
+#[test]
+fn cosine_head_and_tau_normalized_prediction() {
+    let mut cfg = with_loss(LossSpec::CrossEntropy, 3);
+    cfg.model.head = Head::Cosine { scale: 16.0 };
+    cfg.model.activation = Activation::Tanh;
+    check_parity("cosine head s=16, tanh", cfg);
+    let mut cfg = with_loss(LossSpec::CrossEntropy, 3);
+    cfg.model.head = Head::Cosine { scale: 8.0 };
+    cfg.model.hidden = vec![];
+    check_parity("cosine head s=8, no hidden layer", cfg);
+    let mut cfg = with_loss(LossSpec::CrossEntropy, 3);
+    cfg.tau_normalization = Some(0.7);
+    check_parity("tau-normalised prediction", cfg);
+}
+
+/// Stage 1 is 10 epochs of 12 steps; steps 120–199 re-train only the output layer with a fresh
+/// optimizer state (cRT re-initialises it first).
+#[test]
+fn second_stage_crt_and_two_phase() {
+    for method in [
+        SecondStageMethod::ClassifierRetraining,
+        SecondStageMethod::OutputFineTuning,
+    ] {
+        let mut cfg = with_loss(
+            LossSpec::WeightedCe {
+                weights: ClassWeights::InverseFrequency,
+                reduction: Reduction::WeightedMean,
+            },
+            3,
+        );
+        cfg.epochs = 10;
+        cfg.schedule.second_stage = Some(SecondStage {
+            method,
+            epochs: 20,
+            lr_factor: None,
+        });
+        cfg.schedule.drw = Some(DeferredReweighting::default());
+        let exp = Experiment::new(cfg.clone()).expect("config");
+        let b = exp.stage_boundary().expect("second stage");
+        assert!(b > 0 && b < STEPS, "stage 2 starts at {b}");
+        check_parity(&format!("second stage {}", method.name()), cfg);
+    }
+}
+
+/// Dice and AnyLoss have no per-row softmax form: the GPU refuses them with a reason.
+#[test]
+fn batch_level_losses_are_refused() {
+    for name in ["dice", "anyloss"] {
+        let cfg = ExperimentConfig {
+            loss: LossSpec::from_name(name).expect("loss"),
+            ..ExperimentConfig::default()
+        };
+        let exp = Experiment::new(cfg).expect("config");
+        assert!(matches!(
+            imlab_gpu::supported(&exp),
+            Err(imlab_gpu::GpuError::Unsupported(_))
+        ));
+    }
 }
 
 /// Splitting a run into several submissions changes nothing: the step table and the loss slots

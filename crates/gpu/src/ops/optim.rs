@@ -1,5 +1,5 @@
-//! Optimizer updates over the flat parameter vector (`shaders/adam.wgsl`, `shaders/sgd.wgsl`), one
-//! thread per parameter; per-step lr and bias corrections come from the step table.
+//! Optimizer updates over the trainable range of the flat parameter vector (`shaders/adam.wgsl`,
+//! `shaders/sgd.wgsl`), one thread per parameter; per-step lr and bias corrections come from the step table.
 
 use imlab_engine::optim::OptimizerSpec;
 
@@ -17,9 +17,11 @@ pub(crate) fn kernel(
     spec: &OptimizerSpec,
 ) -> Kernel {
     let (name, source) = match spec {
-        OptimizerSpec::Adam { .. } => ("adam", include_str!("../shaders/adam.wgsl")),
-        // Nesterov and AdamW are refused before a kernel is built (`trainer::supported`).
-        _ => ("sgd", include_str!("../shaders/sgd.wgsl")),
+        // AdamW is the Adam kernel with `opt_variant` 1, Nesterov the SGD kernel's.
+        OptimizerSpec::Adam { .. } | OptimizerSpec::AdamW { .. } => {
+            ("adam", include_str!("../shaders/adam.wgsl"))
+        }
+        OptimizerSpec::Sgd { .. } => ("sgd", include_str!("../shaders/sgd.wgsl")),
     };
     let m = module(
         ctx,

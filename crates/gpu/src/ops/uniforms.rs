@@ -48,7 +48,11 @@ pub(crate) struct LayerUniform {
     pub apply_act: u32,
     pub input_mode: u32,
     pub n_features: u32,
-    pub _pad: u32,
+    pub head: u32,
+    pub row_norm_off: u32,
+    pub col_norm_off: u32,
+    pub w_hat_off: u32,
+    pub _p1: u32,
 }
 
 #[repr(C)]
@@ -61,7 +65,7 @@ pub(crate) struct StepUniform {
     pub lr: f32,
     pub bias1: f32,
     pub bias2: f32,
-    pub _pad1: f32,
+    pub inv_denom: f32,
 }
 
 #[repr(C)]
@@ -69,18 +73,37 @@ pub(crate) struct StepUniform {
 pub(crate) struct HyperUniform {
     pub n_params: u32,
     pub scratch_off: u32,
-    pub _p0: u32,
-    pub _p1: u32,
+    pub loss_output: u32,
+    pub has_alpha: u32,
     pub beta1: f32,
     pub beta2: f32,
     pub eps: f32,
     pub weight_decay: f32,
     pub momentum: f32,
-    pub _f0: f32,
-    pub _f1: f32,
-    pub _f2: f32,
-    /// Per class: `[loss weight, logit offset, 0, 0]`.
+    pub loss_scale: f32,
+    pub loss_gamma: f32,
+    pub loss_smoothing: f32,
+    pub sigmoid_alpha: f32,
+    pub w_total: f32,
+    pub opt_variant: u32,
+    pub _q0: u32,
+    pub train_lo: u32,
+    pub train_hi: u32,
+    pub head_scale: f32,
+    pub tau: f32,
+    pub pred_scale: f32,
+    pub _r0: f32,
+    pub _r1: f32,
+    pub _r2: f32,
+    /// Per class: `[loss weight, logit offset, margin, 0]`.
     pub class_terms: [[f32; 4]; MAX_CLASSES],
+}
+
+/// Output-layer forms (`Layer.head`).
+pub(crate) mod head {
+    pub(crate) const DENSE: u32 = 0;
+    pub(crate) const COSINE: u32 = 1;
+    pub(crate) const TAU_NORMALIZED: u32 = 2;
 }
 
 /// Writes `entries` into a table whose entries sit `stride` bytes apart (dynamic-offset uniforms).

@@ -1,6 +1,8 @@
-// Adam as PyTorch (L2 weight decay added to the gradient), one thread per parameter; the same
+// Adam as PyTorch (L2 weight decay added to the gradient), or AdamW (`opt_variant` 1: decoupled
+// decay p ← p · (1 − lr·wd) before the step, no L2), one thread per trainable parameter; the same
 // arithmetic as crates/engine/src/optim/adam.rs. lr and the bias corrections 1 − β^t come per step
-// from the CPU (`OptimizerSpec::scalars`), so both paths use the same numbers.
+// from the CPU (`Experiment::step_scalars`), so both paths use the same numbers. Only parameters
+// train_lo .. train_hi are updated; the state covers that range (m then v).
 
 @group(0) @binding(0) var<storage, read_write> params: array<f32>;
 @group(0) @binding(1) var<storage, read> grads: array<f32>;
@@ -9,17 +11,23 @@
 @compute @workgroup_size(64)
 fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let t = thread_index(gid, nwg);
-    let n = hyp.n_params;
+    let n = hyp.train_hi - hyp.train_lo;
     if t >= n {
         return;
     }
-    let p = params[t];
-    let g = grads[t] + hyp.weight_decay * p;
+    let at = hyp.train_lo + t;
+    var p = params[at];
+    var g = grads[at];
+    if hyp.opt_variant == 1u {
+        p = p * (1.0 - cur.lr * hyp.weight_decay);
+    } else {
+        g = g + hyp.weight_decay * p;
+    }
     let m = hyp.beta1 * state[t] + (1.0 - hyp.beta1) * g;
     let v = hyp.beta2 * state[n + t] + (1.0 - hyp.beta2) * g * g;
     state[t] = m;
     state[n + t] = v;
     let m_hat = m / cur.bias1;
     let v_hat = v / cur.bias2;
-    params[t] = p - cur.lr * m_hat / (sqrt(v_hat) + hyp.eps);
+    params[at] = p - cur.lr * m_hat / (sqrt(v_hat) + hyp.eps);
 }

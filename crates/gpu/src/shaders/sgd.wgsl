@@ -1,5 +1,6 @@
-// SGD with heavy-ball momentum as PyTorch (dampening 0, L2 weight decay), one thread per parameter;
-// the same arithmetic as crates/engine/src/optim/sgd.rs.
+// SGD with heavy-ball momentum as PyTorch (dampening 0, L2 weight decay), or with Nesterov momentum
+// (`opt_variant` 1: p ← p − lr (g + μ b)), one thread per trainable parameter; the same arithmetic
+// as crates/engine/src/optim/sgd.rs. Only parameters train_lo .. train_hi are updated.
 
 @group(0) @binding(0) var<storage, read_write> params: array<f32>;
 @group(0) @binding(1) var<storage, read> grads: array<f32>;
@@ -8,12 +9,17 @@
 @compute @workgroup_size(64)
 fn sgd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let t = thread_index(gid, nwg);
-    if t >= hyp.n_params {
+    if t >= hyp.train_hi - hyp.train_lo {
         return;
     }
-    let p = params[t];
-    let g = grads[t] + hyp.weight_decay * p;
+    let at = hyp.train_lo + t;
+    let p = params[at];
+    let g = grads[at] + hyp.weight_decay * p;
     let b = hyp.momentum * state[t] + g;
     state[t] = b;
-    params[t] = p - cur.lr * b;
+    if hyp.opt_variant == 1u {
+        params[at] = p - cur.lr * (g + hyp.momentum * b);
+    } else {
+        params[at] = p - cur.lr * b;
+    }
 }

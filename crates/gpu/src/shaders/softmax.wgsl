@@ -1,5 +1,6 @@
 // Class probabilities of a prediction chunk: a numerically stable softmax (max subtracted) of each
-// row of logits, written at the chunk's rows of `probs` (n × K).
+// row of logits times `pred_scale` (LDAM trains softmax(s·z); 1 otherwise), written at the chunk's
+// rows of `probs` (n × K). As `Experiment::predict_proba`.
 
 @compute @workgroup_size(64)
 fn softmax_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -12,11 +13,11 @@ fn softmax_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     let out0 = (cur.row_offset + i) * k;
     var m = -3.0e38;
     for (var c = 0u; c < k; c++) {
-        m = max(m, work[z0 + c]);
+        m = max(m, hyp.pred_scale * work[z0 + c]);
     }
     var sum = 0.0;
     for (var c = 0u; c < k; c++) {
-        let e = exp(work[z0 + c] - m);
+        let e = exp(hyp.pred_scale * work[z0 + c] - m);
         probs[out0 + c] = e;
         sum += e;
     }

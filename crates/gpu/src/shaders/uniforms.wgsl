@@ -22,7 +22,15 @@ struct Layer {
     // 2: consecutive data rows starting at `row_offset` (prediction chunks).
     input_mode: u32,
     n_features: u32,
-    _pad: u32,
+    // Output form of this layer: 0 dense; 1 cosine head (`Head::Cosine`); 2 τ-normalised dense
+    // (prediction only: columns w_j / ‖w_j‖^τ, no bias).
+    head: u32,
+    // Cosine head: where forward leaves the batch rows' norms ‖h_i‖, the columns' ‖w_j‖ and the
+    // normalised weights ŵ_kj = W_kj / ‖w_j‖ (fan_in × fan_out) for backward.
+    row_norm_off: u32,
+    col_norm_off: u32,
+    w_hat_off: u32,
+    _p1: u32,
 }
 
 // What changes from one step (or prediction chunk) to the next.
@@ -34,24 +42,43 @@ struct Step {
     lr: f32,
     bias1: f32,
     bias2: f32,
-    _pad1: f32,
+    // 1 / D, the loss reduction's denominator for this step's batch (0 when every weight is 0).
+    inv_denom: f32,
 }
 
-// Constant for a trainer: optimizer hyper-parameters and per-class loss terms.
+// Constant between submissions: optimizer hyper-parameters, the loss (the engine's `GpuLossForm`,
+// re-written when the loss changes, e.g. deferred re-weighting) and the trainable parameter range.
 struct Hyper {
     n_params: u32,
     scratch_off: u32,
-    _p0: u32,
-    _p1: u32,
+    // 0: softmax family; 1: one sigmoid per class.
+    loss_output: u32,
+    has_alpha: u32,
     beta1: f32,
     beta2: f32,
     eps: f32,
     weight_decay: f32,
     momentum: f32,
-    _f0: f32,
-    _f1: f32,
-    _f2: f32,
-    // Per class c: x = loss weight, y = additive logit offset (1 and 0 for plain cross-entropy).
+    loss_scale: f32,
+    loss_gamma: f32,
+    loss_smoothing: f32,
+    sigmoid_alpha: f32,
+    // Σ_c class weight (label smoothing's gradient term).
+    w_total: f32,
+    // 0: Adam with L2 / heavy-ball SGD; 1: AdamW (decoupled decay) / Nesterov SGD.
+    opt_variant: u32,
+    _q0: u32,
+    // Parameters the optimizer updates: [train_lo, train_hi) (the output layer in stage 2).
+    train_lo: u32,
+    train_hi: u32,
+    head_scale: f32,
+    tau: f32,
+    // Logits are multiplied by this before the prediction softmax (LDAM's s; 1 otherwise).
+    pred_scale: f32,
+    _r0: f32,
+    _r1: f32,
+    _r2: f32,
+    // Per class c: x = loss weight, y = additive logit offset, z = margin (LDAM).
     class_terms: array<vec4<f32>, 10>,
 }
 
