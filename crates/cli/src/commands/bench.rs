@@ -184,8 +184,14 @@ mod tests {
         config.validate().expect("valid");
         let exp = Experiment::new(config).expect("builds");
         let got = exp.train.len();
-        assert!(got.abs_diff(rows) <= 2, "{got} training rows for {rows} asked");
-        assert_eq!(exp.model().n_params(), 2 * 32 + 32 + 32 * 32 + 32 + 32 * 2 + 2);
+        assert!(
+            got.abs_diff(rows) <= 2,
+            "{got} training rows for {rows} asked"
+        );
+        assert_eq!(
+            exp.model().n_params(),
+            2 * 32 + 32 + 32 * 32 + 32 + 32 * 2 + 2
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
+pub mod bench;
 pub mod merge;
 pub mod metrics;
 pub mod resample;
-pub mod bench;
 pub mod run;
 pub mod sweep;
