@@ -38,3 +38,11 @@ fi
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "${common[@]}" "${others[@]}" \
   --label "scikit-learn MLPClassifier (OPENBLAS_CORETYPE unset)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# The same experiment in the release wasm build, in headless Chromium (if dist/ is built).
+if [ -f "$ROOT/dist/index.html" ] && [ -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
+  echo "wasm32 in headless Chromium (same experiment, main thread):" >&2
+  (cd "$ROOT/tests/e2e" && node bench-wasm.mjs "$ROWS" "$EPOCHS" "$REPEAT")
+else
+  echo "(skipping the wasm run: build dist/ with trunk and install tests/e2e first)" >&2
+fi

@@ -14,6 +14,42 @@ pub fn install(ctl: Controller) -> Result<(), JsValue> {
             .unwrap_or_else(|| r#"{"error":"the experiment is being replaced; ask again"}"#.into())
     });
     js_sys::Reflect::set(&api, &"snapshot".into(), &snapshot.into_js_value())?;
+    let bench = Closure::<dyn Fn(u32, u32) -> String>::new(bench_train);
+    js_sys::Reflect::set(&api, &"benchTrain".into(), &bench.into_js_value())?;
     js_sys::Reflect::set(&window, &"imlab".into(), &api)?;
     Ok(())
+}
+
+/// `window.imlab.benchTrain(rows, epochs)`: times the engine's CPU training path in this wasm build
+/// on the same experiment as the native `imlab bench train` (moons 1:10, MLP 2→32→32→2, Adam, batch
+/// 256) and returns JSON with samples·epochs per second. It blocks the page while it runs: pause
+/// training first; it is a benchmark, not a feature.
+fn bench_train(rows: u32, epochs: u32) -> String {
+    use imlab_engine::experiment::{training_benchmark, BENCH_TEST_FRACTION};
+    let total = (f64::from(rows) / (1.0 - BENCH_TEST_FRACTION)).ceil() as usize;
+    let config = training_benchmark(total, epochs.max(1) as usize, 256);
+    let mut exp = match imlab_engine::Experiment::new(config) {
+        Ok(e) => e,
+        Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
+    };
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    };
+    let start = now();
+    if let Err(e) = exp.train_to_end() {
+        return serde_json::json!({ "error": e.to_string() }).to_string();
+    }
+    let seconds = (now() - start) / 1000.0;
+    let samples = exp.step() as f64 * exp.batch_size() as f64;
+    serde_json::json!({
+        "implementation": "imlab wasm32 CPU path (this browser, main thread)",
+        "train_rows": exp.train.len(),
+        "epochs": epochs,
+        "batch": exp.batch_size(),
+        "seconds": seconds,
+        "samples_epochs_per_s": samples / seconds.max(1e-9),
+    })
+    .to_string()
 }

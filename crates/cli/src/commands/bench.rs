@@ -5,18 +5,14 @@
 
 use std::time::Instant;
 
-use imlab_engine::dataset::{ClassCounts, DatasetSpec, Generator};
-use imlab_engine::experiment::{BackendChoice, MAX_BATCH, MAX_EPOCHS};
-use imlab_engine::loss::LossSpec;
-use imlab_engine::model::{Activation, Head, ModelSpec};
-use imlab_engine::optim::OptimizerSpec;
-use imlab_engine::{Experiment, ExperimentConfig};
+use imlab_engine::experiment::{MAX_BATCH, MAX_EPOCHS};
+use imlab_engine::Experiment;
 
 use crate::args::Args;
 
-/// Held-out share: small, so that the per-epoch evaluation (part of every training step's
-/// bookkeeping) stays a small part of the time, as in scikit-learn's `fit`, which evaluates nothing.
-const TEST_FRACTION: f64 = 0.02;
+use imlab_engine::experiment::{
+    training_benchmark as bench_config, BENCH_TEST_FRACTION as TEST_FRACTION,
+};
 /// Largest dataset the engine generates (`dataset::MAX_ROWS`), training and test rows together.
 const MAX_TOTAL_ROWS: usize = 200_000;
 
@@ -109,43 +105,6 @@ fn train(argv: &[String]) -> Result<(), String> {
         serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
     );
     Ok(())
-}
-
-/// Moons 1:10 (σ = 0.25), MLP 2→32→32→2 ReLU, cross-entropy, Adam at scikit-learn's defaults
-/// (lr 0.001, β = (0.9, 0.999), ε = 1e-8) without weight decay.
-fn bench_config(total_rows: usize, epochs: usize, batch: usize) -> ExperimentConfig {
-    let majority = (total_rows as f64 / 1.1).round() as usize;
-    ExperimentConfig {
-        seed: 7,
-        dataset: DatasetSpec {
-            generator: Generator::Moons,
-            counts: ClassCounts::Ratio {
-                majority,
-                ratio: 0.1,
-                classes: 2,
-            },
-            noise: 0.25,
-            ..DatasetSpec::default()
-        },
-        test_fraction: TEST_FRACTION,
-        model: ModelSpec {
-            hidden: vec![32, 32],
-            activation: Activation::Relu,
-            head: Head::Linear,
-        },
-        loss: LossSpec::CrossEntropy,
-        optimizer: OptimizerSpec::Adam {
-            lr: 0.001,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 0.0,
-        },
-        batch_size: batch,
-        epochs,
-        backend: BackendChoice::Cpu,
-        ..ExperimentConfig::default()
-    }
 }
 
 /// CPU time this thread has run, where the system tells it (Linux `/proc`): on a loaded machine it

@@ -1,5 +1,6 @@
 //! One experiment: its complete configuration, and the state that training advances.
 
+mod benchmark;
 mod class_aware;
 mod config;
 mod runner;
@@ -7,6 +8,7 @@ mod schedule;
 mod snapshot;
 mod stages;
 
+pub use benchmark::{training_benchmark, BENCH_TEST_FRACTION};
 pub use class_aware::class_aware_epoch;
 pub use config::{BackendChoice, ExperimentConfig, CONFIG_VERSION, MAX_BATCH, MAX_EPOCHS};
 pub use runner::{Experiment, TrainState};
