@@ -85,10 +85,16 @@ mod tests {
         assert!((g.span - 4.8).abs() < 1e-12);
         // First cell: left column, top row (centre of a 1.2-wide cell from (-0.4, 2.8)).
         let (x, y) = (g.points[0] as f64, g.points[1] as f64);
-        assert!((x - 0.2).abs() < 1e-6 && (y - 2.8).abs() < 1e-6, "({x}, {y})");
+        assert!(
+            (x - 0.2).abs() < 1e-6 && (y - 2.8).abs() < 1e-6,
+            "({x}, {y})"
+        );
         // Last cell: right column, bottom row.
         let (x, y) = (g.points[30] as f64, g.points[31] as f64);
-        assert!((x - 3.8).abs() < 1e-6 && (y + 0.8).abs() < 1e-6, "({x}, {y})");
+        assert!(
+            (x - 3.8).abs() < 1e-6 && (y + 0.8).abs() < 1e-6,
+            "({x}, {y})"
+        );
         // The data's extent maps inside the unit square, with y flipped.
         let (u, v) = g.to_unit(0.0, 0.0);
         assert!(u > 0.0 && u < 0.2 && v > 0.5 && v < 1.0, "({u}, {v})");
