@@ -60,11 +60,6 @@ impl Lab {
         self.exp.config()
     }
 
-    #[cfg_attr(not(feature = "gpu"), allow(dead_code))]
-    pub fn step(&self) -> u64 {
-        self.exp.step()
-    }
-
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
     }
@@ -151,7 +146,7 @@ mod tests {
     #[test]
     fn new_lab_shows_the_untrained_model() {
         let lab = Lab::new(ExperimentConfig::default()).unwrap();
-        assert_eq!(lab.step(), 0);
+        assert_eq!(lab.experiment().step(), 0);
         assert_eq!(lab.grid_probs().len(), GRID_SIZE * GRID_SIZE * 2);
         let total: u64 = lab.snapshot().confusion.total();
         assert_eq!(total as usize, lab.experiment().test.len());
@@ -164,7 +159,7 @@ mod tests {
             .train_cpu(StepBudget::new(7, 1e9), &mut no_time())
             .unwrap();
         assert_eq!(done, 7);
-        assert_eq!(lab.step(), 7);
+        assert_eq!(lab.experiment().step(), 7);
         for _ in 0..60 {
             lab.train_cpu(StepBudget::new(10, 1e9), &mut no_time())
                 .unwrap();
@@ -208,7 +203,32 @@ mod tests {
         );
         assert_eq!(scalars[0], a.config().optimizer.scalars(1));
         // Asking for the schedule does not train.
-        assert_eq!(a.step(), 0);
+        assert_eq!(a.experiment().step(), 0);
+    }
+
+    #[test]
+    fn a_diverged_run_reports_and_keeps_the_last_good_state() {
+        let mut cfg = ExperimentConfig::default();
+        cfg.model.hidden = vec![32, 32];
+        cfg.model.activation = imlab_engine::model::Activation::Gelu;
+        cfg.optimizer = imlab_engine::optim::OptimizerSpec::Sgd {
+            lr: 10.0,
+            momentum: 0.99,
+            weight_decay: 0.0,
+        };
+        let mut lab = Lab::new(cfg).unwrap();
+        let err = lab
+            .train_cpu(StepBudget::new(50, 1e9), &mut no_time())
+            .unwrap_err();
+        assert!(matches!(err, EngineError::Diverged { .. }), "{err}");
+        assert!(err.to_string().contains("Lower the learning rate"));
+        let step = lab.experiment().step();
+        assert!(step < 50);
+        lab.refresh_cpu();
+        assert_eq!(lab.snapshot().step, step);
+        // The screen and `window.imlab` still get a readable snapshot.
+        let v: serde_json::Value = serde_json::from_str(&lab.report("CPU").to_json()).unwrap();
+        assert_eq!(v["step"], step);
     }
 
     #[test]
