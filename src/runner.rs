@@ -234,11 +234,11 @@ impl Controller {
     #[cfg(feature = "gpu")]
     fn gpu_frame(self, rc: &Rc<RefCell<Session>>, s: &mut Session, want: u64) {
         use crate::backend::gpu::GpuWork;
-        let work = GpuWork::for_lab(&mut s.lab, want);
+        let work = GpuWork::for_lab(&s.lab, want);
         let Backend::Gpu(g) = &mut s.backend else {
             return;
         };
-        let Some(pending) = g.submit(work) else {
+        let Some(pending) = g.submit(&mut s.lab, work) else {
             return;
         };
         let generation = s.generation;
@@ -265,8 +265,19 @@ impl Controller {
             };
             match s.lab.experiment_mut().adopt(outcome.state, &outcome.losses) {
                 Ok(()) => {
+                    let s = &mut *s;
+                    if let Backend::Gpu(g) = &mut s.backend {
+                        if let Err(message) = g.sync(&s.lab) {
+                            s.backend = Backend::Cpu;
+                            let status = BackendStatus::cpu(Some(format!(
+                                "WebGPU failed during training ({message}); training goes on on the CPU from the last good state."
+                            )));
+                            s.backend_label = status.label.clone();
+                            self.ui.backend.set(status);
+                        }
+                    }
                     s.lab.refresh_from(&outcome.test_probs, outcome.grid_probs);
-                    self.publish(&s);
+                    self.publish(s);
                 }
                 Err(e) => {
                     // The engine kept the last good state; the GPU's copy is the diverged one.

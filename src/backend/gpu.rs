@@ -3,11 +3,10 @@
 //!
 //! Written against `imlab-gpu` as it stood on its branch while both were built in parallel:
 //! `GpuContext::new().await`, `adapter_label()`, `GpuTrainer::new(&ctx, &exp)`,
-//! `run_steps(n, &batches, &scalars)`, and the futures `read_state()`, `read_losses()`,
+//! `run_segment(&mut exp, n)`, `sync(&exp)`, and the futures `read_state()`, `read_losses()`,
 //! `predict_proba(&x, n)`, all returning `imlab_gpu::Result`. Only this file touches that API.
 
 use imlab_engine::experiment::TrainState;
-use imlab_engine::optim::StepScalars;
 use imlab_gpu::{GpuContext, GpuTrainer};
 
 use crate::lab::Lab;
@@ -17,11 +16,9 @@ pub struct GpuBackend {
     trainer: Option<GpuTrainer>,
 }
 
-/// One frame's GPU work: the steps to run and the rows to predict afterwards.
+/// One frame's GPU work: how many steps to run, and the rows to predict afterwards.
 pub struct GpuWork {
     pub steps: usize,
-    pub batches: Vec<u32>,
-    pub scalars: Vec<StepScalars>,
     pub test_x: Vec<f32>,
     pub grid_x: Vec<f32>,
     /// Features per row of `test_x` and `grid_x` (the grid is 2-D, like the generators).
@@ -57,19 +54,28 @@ impl GpuBackend {
     /// Submits one frame's work to the current experiment's trainer.
     pub fn submit(
         &mut self,
+        lab: &mut Lab,
         work: GpuWork,
     ) -> Option<impl std::future::Future<Output = Result<GpuOutcome, String>> + 'static> {
-        self.trainer.as_mut().map(|t| submit(t, work))
+        self.trainer
+            .as_mut()
+            .map(|t| submit(t, lab.experiment_mut(), work))
+    }
+
+    /// After the engine adopted the GPU's state: the loss, trainable range and state of the
+    /// experiment's current step (they change at a DRW switch or a second stage).
+    pub fn sync(&mut self, lab: &Lab) -> Result<(), String> {
+        match self.trainer.as_mut() {
+            Some(t) => t.sync(lab.experiment()).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
     }
 }
 
 impl GpuWork {
-    pub fn for_lab(lab: &mut Lab, steps: u64) -> Self {
-        let (batches, scalars) = lab.next_schedule(steps);
+    pub fn for_lab(lab: &Lab, steps: u64) -> Self {
         GpuWork {
             steps: steps as usize,
-            batches,
-            scalars,
             test_x: lab.experiment().test_x().to_vec(),
             grid_x: lab.grid().points.clone(),
             n_features: lab.experiment().data.n_features,
@@ -82,10 +88,12 @@ impl GpuWork {
 /// while the GPU works.
 pub fn submit(
     trainer: &mut GpuTrainer,
+    exp: &mut imlab_engine::Experiment,
     work: GpuWork,
 ) -> impl std::future::Future<Output = Result<GpuOutcome, String>> + 'static {
     let d = work.n_features.max(1);
-    let ran = trainer.run_steps(work.steps, &work.batches, &work.scalars);
+    // One segment: it stops at a loss change or stage boundary; the next frame syncs and goes on.
+    let ran = trainer.run_segment(exp, work.steps);
     let state = trainer.read_state();
     let losses = trainer.read_losses();
     let test = trainer.predict_proba(&work.test_x, work.test_x.len() / d);

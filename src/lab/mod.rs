@@ -18,7 +18,6 @@ pub use ratio::{
 };
 pub use report::Report;
 
-use imlab_engine::optim::StepScalars;
 use imlab_engine::{EngineError, Experiment, ExperimentConfig, Snapshot};
 
 pub struct Lab {
@@ -93,20 +92,6 @@ impl Lab {
             done += 1;
         }
         Ok(done)
-    }
-
-    /// The mini-batch rows (`n × batch`) and optimizer scalars of the next `n` steps, for a
-    /// backend that runs them elsewhere (the GPU) and hands the state back via `adopt`.
-    #[cfg_attr(not(feature = "gpu"), allow(dead_code))]
-    pub fn next_schedule(&mut self, n: u64) -> (Vec<u32>, Vec<StepScalars>) {
-        let first = self.exp.step();
-        let mut batches = Vec::with_capacity(n as usize * self.exp.batch_size());
-        let mut scalars = Vec::with_capacity(n as usize);
-        for s in first..first + n {
-            batches.extend(self.exp.batch_indices(s));
-            scalars.push(self.exp.config().optimizer.scalars(s + 1));
-        }
-        (batches, scalars)
     }
 
     /// Recomputes the snapshot and the grid with the CPU model.
@@ -190,23 +175,6 @@ mod tests {
     }
 
     #[test]
-    fn schedule_matches_what_the_cpu_path_would_use() {
-        let mut a = Lab::new(ExperimentConfig::default()).unwrap();
-        let (batches, scalars) = a.next_schedule(3);
-        let b = a.experiment().batch_size();
-        assert_eq!(batches.len(), 3 * b);
-        assert_eq!(scalars.len(), 3);
-        assert_eq!(
-            batches[b..2 * b],
-            a.experiment_mut().batch_indices(1)[..],
-            "step 1's rows"
-        );
-        assert_eq!(scalars[0], a.config().optimizer.scalars(1));
-        // Asking for the schedule does not train.
-        assert_eq!(a.experiment().step(), 0);
-    }
-
-    #[test]
     fn a_diverged_run_reports_and_keeps_the_last_good_state() {
         let mut cfg = ExperimentConfig::default();
         cfg.model.hidden = vec![32, 32];
@@ -214,6 +182,7 @@ mod tests {
         cfg.optimizer = imlab_engine::optim::OptimizerSpec::Sgd {
             lr: 10.0,
             momentum: 0.99,
+            nesterov: false,
             weight_decay: 0.0,
         };
         let mut lab = Lab::new(cfg).unwrap();

@@ -22,7 +22,16 @@ test('default experiment trains on WebGPU and the views stay consistent', async 
     const s2 = await readInt(page, 'step');
     assert.ok(s2 > s1, `the step counter should grow while playing (${s1} -> ${s2})`);
 
+    // Pause so that the cells and the snapshot describe the same step.
+    await byId(page, 'play-pause').click();
+    await page.waitForTimeout(300);
+    const p1 = await readInt(page, 'step');
+    await page.waitForTimeout(1200);
+    const p2 = await readInt(page, 'step');
+    assert.equal(p2, p1, 'pause stops the step counter');
+
     const snap = await snapshot(page);
+    assert.equal(snap.step, p2, 'the snapshot is of the step shown');
     const k = snap.confusion.n_classes;
     let total = 0;
     for (let t = 0; t < k; t++) {
@@ -38,13 +47,6 @@ test('default experiment trains on WebGPU and the views stay consistent', async 
       assert.match(await byId(page, id).first().innerText(), /\d/, `${id} shows a number`);
     }
     await screenshot(page, 'skeleton-training');
-
-    await byId(page, 'play-pause').click();
-    await page.waitForTimeout(300);
-    const p1 = await readInt(page, 'step');
-    await page.waitForTimeout(1200);
-    const p2 = await readInt(page, 'step');
-    assert.equal(p2, p1, 'pause stops the step counter');
 
     await byId(page, 'step-once').click();
     await page.waitForFunction(
