@@ -38,7 +38,8 @@ impl BackendStatus {
 pub enum Backend {
     Cpu,
     #[cfg(feature = "gpu")]
-    Gpu(gpu::GpuBackend),
+    // Boxed: the GPU context is large and the enum is moved around with the session.
+    Gpu(Box<gpu::GpuBackend>),
 }
 
 /// Badge text for a WebGPU adapter label (which may be empty in headless browsers).
@@ -75,7 +76,7 @@ async fn start_webgpu() -> (Backend, BackendStatus) {
         Ok(g) => {
             let label = webgpu_label(&g.adapter_label());
             (
-                Backend::Gpu(g),
+                Backend::Gpu(Box::new(g)),
                 BackendStatus {
                     label,
                     notice: None,
