@@ -152,7 +152,8 @@ mod tests {
         lab.refresh_cpu();
         let s = lab.snapshot();
         assert_eq!(s.step, 607);
-        assert!(s.balanced_accuracy.unwrap() > 0.8, "{s:?}");
+        // Plain CE on 1:10 data: clearly better than chance on both classes, the minority partly lost.
+        assert!(s.balanced_accuracy.unwrap() > 0.7, "{s:?}");
         // Each grid cell's probabilities sum to one.
         for p in lab.grid_probs().chunks(2) {
             assert!((p[0] + p[1] - 1.0).abs() < 1e-5);
