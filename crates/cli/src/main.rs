@@ -15,6 +15,9 @@ usage:
   imlab metrics --input preds.csv [--threshold T] [--classes K]
                                   every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
                                   as JSON (undefined metrics are null, with a note)
+  imlab bench-resample [--quick] [--python PY] [--only M,..] [--rows N,..]
+                                  time our samplers against imbalanced-learn's on the same
+                                  data (see scripts/bench-resample.sh)
   imlab help                      this text
 ";
 
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let result = match cmd {
         "run" => commands::run::main(rest),
         "metrics" => commands::metrics::main(rest),
+        "bench-resample" => commands::bench_resample::main(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

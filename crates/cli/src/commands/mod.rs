@@ -1,2 +1,3 @@
+pub mod bench_resample;
 pub mod metrics;
 pub mod run;
