@@ -17,6 +17,8 @@
 
 use std::ops::Range;
 
+mod filtered;
+
 /// Largest dimension for which the k-d tree is used; above it boxes prune too little.
 const TREE_MAX_DIM: usize = 8;
 /// Below this many fitted rows a brute-force scan is as fast as building a tree.
@@ -31,8 +33,17 @@ const QB: usize = 4;
 const QUERY_CHUNK: usize = 128;
 /// Panels per tile: the fitted rows one chunk of queries works through while they stay in cache.
 const TILE_PANELS: usize = 64;
+/// The single-precision short list ([`filtered`]) is used for at least this many fitted rows…
+const FILTER_MIN_ROWS: usize = 256;
+/// …features in this range (below, the tree or a plain scan is as fast; above, the bound's
+/// constants are not proven)…
+const FILTER_MIN_DIM: usize = 3;
+const FILTER_MAX_DIM: usize = 4096;
+/// …and at most this many neighbours (more would make the short list long).
+const FILTER_MAX_K: usize = 32;
 /// Distance terms (queries × fitted rows × features, or tree visits) below which one thread does
 /// everything: spawning costs more than it saves.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 const PARALLEL_MIN_WORK: usize = 1 << 22;
 
 #[inline]
@@ -334,16 +345,19 @@ impl Panels {
     }
 }
 
-/// Squared distances from `QB` queries (row-major in `q`) to the `LANES` rows of one panel, each
+/// Squared distances from `QB` queries (`q`: feature-major, `QB` values per feature) to the
+/// `LANES` rows of one panel, each
 /// summed over features in column order exactly as [`sq_dist`] does.
 #[inline(always)]
 fn panel_distances(panel: &[f64], q: &[f64], d: usize) -> [[f64; LANES]; QB] {
     let mut acc = [[0.0f64; LANES]; QB];
-    for (f, p) in panel.chunks_exact(LANES).take(d).enumerate() {
-        for (i, a) in acc.iter_mut().enumerate() {
-            let x = q[i * d + f];
+    // Fixed-size views, so that the compiler keeps `acc` in registers and unrolls both loops.
+    for (p, x) in panel.chunks_exact(LANES).zip(q.chunks_exact(QB)).take(d) {
+        let p: &[f64; LANES] = p.try_into().unwrap_or(&[0.0; LANES]);
+        let x: &[f64; QB] = x.try_into().unwrap_or(&[0.0; QB]);
+        for (a, &xi) in acc.iter_mut().zip(x) {
             for (s, &y) in a.iter_mut().zip(p) {
-                let t = x - y;
+                let t = xi - y;
                 *s += t * t;
             }
         }
@@ -364,9 +378,15 @@ fn brute_chunk_body(
 ) {
     let nq = query.len() / d;
     let mut tops: Vec<TopK> = (0..nq).map(|_| TopK::new(k)).collect();
-    // Padded to whole kernel blocks; padding queries' results are dropped.
-    let mut qbuf = query.to_vec();
-    qbuf.resize(nq.div_ceil(QB) * QB * d, 0.0);
+    // Padded to whole kernel blocks (padding queries' results are dropped), each block
+    // transposed to feature-major order for the kernel.
+    let mut qbuf = vec![0.0; nq.div_ceil(QB) * QB * d];
+    for (i, q) in query.chunks_exact(d).enumerate() {
+        let (b, r) = (i / QB, i % QB);
+        for (f, &v) in q.iter().enumerate() {
+            qbuf[b * QB * d + f * QB + r] = v;
+        }
+    }
     let n_panels = n.div_ceil(LANES);
     let panel_len = d * LANES;
     for tile in (0..n_panels).step_by(TILE_PANELS) {
@@ -458,6 +478,18 @@ impl<'a> KnnIndex<'a> {
         KnnIndex { fit, d, n, tree }
     }
 
+    /// Whether the brute force should short-list in single precision first ([`filtered`]): worth
+    /// it for many rows and a few neighbours, on CPUs with fused multiply-add, and only for
+    /// values inside the range where its error bound is proven.
+    fn use_filter(&self, query: &[f64], k: usize) -> bool {
+        self.n >= FILTER_MIN_ROWS
+            && (FILTER_MIN_DIM..=FILTER_MAX_DIM).contains(&self.d)
+            && k <= FILTER_MAX_K
+            && filtered::available().is_some()
+            && filtered::in_range(self.fit)
+            && filtered::in_range(query)
+    }
+
     /// Number of fitted rows.
     pub fn len(&self) -> usize {
         self.n
@@ -484,6 +516,19 @@ impl<'a> KnnIndex<'a> {
         let mut out = vec![0usize; n_query * k];
         match &self.tree {
             Some(tree) => tree.query(&query[..n_query * d], d, k, threads, &mut out),
+            None if self.use_filter(query, k) => {
+                let kernel = filtered::available().unwrap_or(filtered::Kernel::Portable);
+                let panels = filtered::Panels32::new(self.fit, d, self.n);
+                let threads =
+                    threads.unwrap_or_else(|| threads_for(n_query * self.n * d / 4, n_query));
+                let chunk = filtered::QUERY_CHUNK;
+                split_rows(n_query, k, threads, &mut out, |range, part| {
+                    let rows = &query[range.start * d..range.end * d];
+                    for (q, slot) in rows.chunks(chunk * d).zip(part.chunks_mut(chunk * k)) {
+                        filtered::chunk(kernel, &panels, self.fit, self.n, d, q, k, slot);
+                    }
+                });
+            }
             None => {
                 let panels = Panels::new(self.fit, d, self.n);
                 let threads = threads.unwrap_or_else(|| threads_for(n_query * self.n * d, n_query));
@@ -622,6 +667,43 @@ mod tests {
             }
             assert_eq!(out, want, "generic kernel {n} {d} {k}");
         }
+    }
+
+    #[test]
+    fn single_precision_short_list_loses_no_neighbour() {
+        // Rows that single precision cannot tell apart (relative differences of 1e-9), exact
+        // twins (the tie rule), and a far offset (large norms, small distances: the dot-product
+        // form cancels): the short list must still hold every exact neighbour.
+        let mut rng = Rng::from_seed(17);
+        for &(n, d, k, offset) in &[(400, 12, 5, 0.0), (300, 20, 3, 1000.0), (260, 3, 8, -50.0)] {
+            let mut fit: Vec<f64> = Vec::with_capacity(n * d);
+            while fit.len() < n * d {
+                let base: Vec<f64> = (0..d).map(|_| offset + rng.normal()).collect();
+                fit.extend_from_slice(&base);
+                let mut near = base.clone();
+                near[rng.below(d)] *= 1.0 + 1e-9;
+                fit.extend_from_slice(&near);
+                fit.extend_from_slice(&base);
+            }
+            fit.truncate(n * d);
+            let query: Vec<f64> = fit[..90 * d].to_vec();
+            let want = brute(&fit, &query, d, k);
+            assert_eq!(kneighbors(&fit, &query, d, k), want, "{n} {d} {k}");
+            let panels = filtered::Panels32::new(&fit, d, n);
+            let mut kernels = vec![filtered::Kernel::Portable];
+            kernels.extend(filtered::available());
+            for kernel in kernels {
+                let mut out = vec![0; 90 * k];
+                let chunk = filtered::QUERY_CHUNK;
+                for (q, slot) in query.chunks(chunk * d).zip(out.chunks_mut(chunk * k)) {
+                    filtered::chunk(kernel, &panels, &fit, n, d, q, k, slot);
+                }
+                assert_eq!(out, want, "{kernel:?} {n} {d} {k}");
+            }
+        }
+        assert!(!filtered::in_range(&[1.0, f64::NAN]));
+        assert!(!filtered::in_range(&[1e-300]));
+        assert!(filtered::in_range(&[0.0, -3.5, 1e14]));
     }
 
     #[test]
