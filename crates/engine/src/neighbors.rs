@@ -547,6 +547,23 @@ impl<'a> KnnIndex<'a> {
     }
 }
 
+impl KnnIndex<'_> {
+    /// As [`kneighbors_excluding_first_of`] on this index: `k + 1` neighbours of each query row
+    /// (itself a fitted row), the first column dropped. Row-major `n_query × min(k, n − 1)`.
+    pub fn query_excluding_first(&self, query: &[f64], k: usize) -> Vec<usize> {
+        let kk = (k + 1).min(self.n);
+        let all = self.query(query, kk);
+        if kk == 0 {
+            return all;
+        }
+        let mut out = Vec::with_capacity(all.len() / kk * (kk - 1));
+        for row in all.chunks(kk) {
+            out.extend_from_slice(&row[1..]);
+        }
+        out
+    }
+}
+
 /// `k` nearest rows of `fit` (row-major, `d` columns) for each row of `query`, nearest first.
 /// Returns row-major `n_query × k` indices. `k` is capped at the number of fitted rows.
 pub fn kneighbors(fit: &[f64], query: &[f64], d: usize, k: usize) -> Vec<usize> {
@@ -564,17 +581,7 @@ pub fn kneighbors_excluding_first(x: &[f64], d: usize, k: usize) -> Vec<usize> {
 /// `k + 1` and drops the first returned column, as imbalanced-learn's `kneighbors(...)[:, 1:]`.
 /// Row-major `n_query × min(k, n_fit − 1)`.
 pub fn kneighbors_excluding_first_of(fit: &[f64], query: &[f64], d: usize, k: usize) -> Vec<usize> {
-    let n_fit = fit.len().checked_div(d).unwrap_or(0);
-    let kk = (k + 1).min(n_fit);
-    let all = kneighbors(fit, query, d, kk);
-    if kk == 0 {
-        return all;
-    }
-    let mut out = Vec::with_capacity(all.len() / kk * (kk - 1));
-    for row in all.chunks(kk) {
-        out.extend_from_slice(&row[1..]);
-    }
-    out
+    KnnIndex::new(fit, d).query_excluding_first(query, k)
 }
 
 #[cfg(test)]
