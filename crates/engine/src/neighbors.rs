@@ -124,6 +124,29 @@ fn threads_for(work: usize, rows: usize) -> usize {
     1
 }
 
+/// `work(t)` for `t` in `0..threads`, each on its own thread (natively), results in `t` order.
+fn run_workers<T: Send, F>(threads: usize, work: F) -> Vec<T>
+where
+    F: Fn(usize) -> T + Sync,
+{
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads > 1 {
+        return std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let work = &work;
+                    s.spawn(move || work(t))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+    }
+    (0..threads).map(&work).collect()
+}
+
 /// Runs `job(range, out_rows)` over `0..rows` split into contiguous ranges, one per thread;
 /// `out` holds `width` values per row and each job gets the part for its range.
 fn split_rows<F>(rows: usize, width: usize, threads: usize, out: &mut [usize], job: F)
@@ -490,6 +513,31 @@ impl<'a> KnnIndex<'a> {
             && filtered::in_range(query)
     }
 
+    /// `k` nearest fitted rows of every fitted row (the row itself included, as the reference's
+    /// `kneighbors(X)` on its own fitted set): the same as `query(fit, k)`, but with many rows in
+    /// higher dimension each pair is scored once for both of its rows.
+    pub fn query_self(&self, k: usize) -> Vec<usize> {
+        self.query_self_with(k, None)
+    }
+
+    fn query_self_with(&self, k: usize, threads: Option<usize>) -> Vec<usize> {
+        let k = k.min(self.n);
+        if k > 0 && self.tree.is_none() && self.use_filter(self.fit, k) {
+            let kernel = filtered::available().unwrap_or(filtered::Kernel::Portable);
+            let panels = filtered::Panels32::new(self.fit, self.d, self.n);
+            let work = self.n * self.n * self.d / 8;
+            let threads = threads.unwrap_or_else(|| threads_for(work, self.n));
+            return filtered::self_join(kernel, &panels, self.fit, self.n, self.d, k, threads);
+        }
+        self.query_with(self.fit, k, threads)
+    }
+
+    /// [`KnnIndex::query_self`] with `k + 1` neighbours and the first column dropped, as the
+    /// reference's `kneighbors(X)[:, 1:]`. Row-major `n × min(k, n − 1)`.
+    pub fn query_self_excluding_first(&self, k: usize) -> Vec<usize> {
+        drop_first(self.query_self((k + 1).min(self.n)), (k + 1).min(self.n))
+    }
+
     /// Number of fitted rows.
     pub fn len(&self) -> usize {
         self.n
@@ -552,16 +600,20 @@ impl KnnIndex<'_> {
     /// (itself a fitted row), the first column dropped. Row-major `n_query × min(k, n − 1)`.
     pub fn query_excluding_first(&self, query: &[f64], k: usize) -> Vec<usize> {
         let kk = (k + 1).min(self.n);
-        let all = self.query(query, kk);
-        if kk == 0 {
-            return all;
-        }
-        let mut out = Vec::with_capacity(all.len() / kk * (kk - 1));
-        for row in all.chunks(kk) {
-            out.extend_from_slice(&row[1..]);
-        }
-        out
+        drop_first(self.query(query, kk), kk)
     }
+}
+
+/// A row-major table of `width` columns without its first column.
+fn drop_first(all: Vec<usize>, width: usize) -> Vec<usize> {
+    if width == 0 {
+        return all;
+    }
+    let mut out = Vec::with_capacity(all.len() / width * (width - 1));
+    for row in all.chunks(width) {
+        out.extend_from_slice(&row[1..]);
+    }
+    out
 }
 
 /// `k` nearest rows of `fit` (row-major, `d` columns) for each row of `query`, nearest first.
@@ -574,7 +626,7 @@ pub fn kneighbors(fit: &[f64], query: &[f64], d: usize, k: usize) -> Vec<usize> 
 /// `k + 1` and drops the first returned column, exactly as imbalanced-learn does (with duplicates the
 /// dropped one may be a twin rather than the point itself). Row-major `n × k`.
 pub fn kneighbors_excluding_first(x: &[f64], d: usize, k: usize) -> Vec<usize> {
-    kneighbors_excluding_first_of(x, x, d, k)
+    KnnIndex::new(x, d).query_self_excluding_first(k)
 }
 
 /// Neighbours among `fit` of the rows of `query` (which are themselves rows of `fit`): asks for
@@ -706,7 +758,16 @@ mod tests {
                     filtered::chunk(kernel, &panels, &fit, n, d, q, k, slot);
                 }
                 assert_eq!(out, want, "{kernel:?} {n} {d} {k}");
+                let all = brute(&fit, &fit, d, k);
+                for threads in [1, 3] {
+                    let got = filtered::self_join(kernel, &panels, &fit, n, d, k, threads);
+                    assert_eq!(got, all, "self-join {kernel:?} {n} {d} {k} {threads}");
+                }
             }
+            assert_eq!(
+                KnnIndex::new(&fit, d).query_self(k),
+                brute(&fit, &fit, d, k)
+            );
         }
         assert!(!filtered::in_range(&[1.0, f64::NAN]));
         assert!(!filtered::in_range(&[1e-300]));

@@ -93,18 +93,16 @@ struct Query {
 
 impl Query {
     fn new(q: &[f64], max_norm2: f64, k: usize) -> Query {
-        let d = q.len() as f64;
         let mut norm32 = 0.0f32;
-        let mut n64 = 0.0f64;
         for &v in q {
             let v32 = v as f32;
             norm32 += v32 * v32;
-            n64 += v * v;
         }
+        let (slack, conv) = row_bound(q, max_norm2);
         Query {
             norm32,
-            slack: (2.0 * d + 32.0) * U * 1.01 * (n64 + max_norm2),
-            conv: U * 1.0001 * (n64.sqrt() + max_norm2.sqrt()),
+            slack,
+            conv,
             his: Vec::with_capacity(k + 1),
             tau: f32::INFINITY,
             cands: Vec::with_capacity(4 * k + 16),
@@ -114,23 +112,41 @@ impl Query {
     /// Records a short-listed row with single-precision distance `s`, tightening τ.
     fn accept(&mut self, s: f32, j: usize, k: usize, gamma: f64) {
         self.cands.push(j);
-        let s = f64::from(s);
-        let root = (s + self.slack).sqrt() + self.conv;
-        let hi = root * root * (1.0 + gamma);
-        if self.his.len() == k && hi >= self.his[k - 1] {
-            return;
-        }
-        let pos = self.his.partition_point(|&h| h < hi);
-        self.his.insert(pos, hi);
-        self.his.truncate(k);
-        if self.his.len() == k {
-            // Largest ŝ whose lo can still be ≤ H: lo(ŝ) ≤ H ⟺ ŝ ≤ (√(H/(1−γ)) + E)² + c.
-            let root = (self.his[k - 1] / (1.0 - gamma)).sqrt() + self.conv;
-            let tau = (root * root + self.slack) * (1.0 + 1e-9);
-            // Rounded to nearest f32, then up by far more than half an f32 ulp.
-            self.tau = (tau * (1.0 + 1e-6)) as f32;
+        if let Some(tau) = tighten(&mut self.his, k, s, self.slack, self.conv, gamma) {
+            self.tau = tau;
         }
     }
+}
+
+/// Adds hi(`s`) to the ascending list `his` of the k smallest; once k are held, returns the new
+/// short-list threshold τ(H) on ŝ (module doc), rounded up to f32.
+fn tighten(his: &mut Vec<f64>, k: usize, s: f32, slack: f64, conv: f64, gamma: f64) -> Option<f32> {
+    let root = (f64::from(s) + slack).sqrt() + conv;
+    let hi = root * root * (1.0 + gamma);
+    if his.len() == k && hi >= his[k - 1] {
+        return None;
+    }
+    let pos = his.partition_point(|&h| h < hi);
+    his.insert(pos, hi);
+    his.truncate(k);
+    if his.len() < k {
+        return None;
+    }
+    // Largest ŝ whose lo can still be ≤ H: lo(ŝ) ≤ H ⟺ ŝ ≤ (√(H/(1−γ)) + E)² + c.
+    let root = (his[k - 1] / (1.0 - gamma)).sqrt() + conv;
+    let tau = (root * root + slack) * (1.0 + 1e-9);
+    // Rounded to nearest f32, then up by far more than half an f32 ulp.
+    Some((tau * (1.0 + 1e-6)) as f32)
+}
+
+/// The bound's per-row constants (c and E of the module doc) for `row`.
+fn row_bound(row: &[f64], max_norm2: f64) -> (f64, f64) {
+    let d = row.len() as f64;
+    let n64: f64 = row.iter().map(|v| v * v).sum();
+    (
+        (2.0 * d + 32.0) * U * 1.01 * (n64 + max_norm2),
+        U * 1.0001 * (n64.sqrt() + max_norm2.sqrt()),
+    )
 }
 
 /// Single-precision ŝ of `QB` queries (`qt`: feature-major, `QB` values per feature) against the
@@ -143,6 +159,7 @@ fn score_portable<const QB: usize>(
     qt: &[f32],
     nq: &[f32; QB],
     tau: &[f32; QB],
+    lane_tau: &[f32; LANES32],
     d: usize,
 ) -> Option<[[f32; LANES32]; QB]> {
     let mut acc = [[0.0f32; LANES32]; QB];
@@ -155,9 +172,9 @@ fn score_portable<const QB: usize>(
     }
     let mut any = false;
     for ((a, &n), &t) in acc.iter_mut().zip(nq).zip(tau) {
-        for (s, &nx) in a.iter_mut().zip(norms) {
+        for ((s, &nx), &lt) in a.iter_mut().zip(norms).zip(lane_tau) {
             *s = (n + nx) - (*s + *s);
-            any |= *s <= t;
+            any |= *s <= t || *s <= lt;
         }
     }
     any.then_some(acc)
@@ -181,6 +198,7 @@ mod x86 {
         qt: &[f32],
         nq: &[f32; QB],
         tau: &[f32; QB],
+        lane_tau: &[f32; LANES32],
         d: usize,
     ) -> Option<[[f32; LANES32]; QB]> {
         assert!(panel.len() >= d * LANES32 && norms.len() >= LANES32 && qt.len() >= d * QB);
@@ -195,10 +213,13 @@ mod x86 {
         }
         // SAFETY: norms.len() ≥ 16 (asserted above).
         let nx = unsafe { _mm512_loadu_ps(norms.as_ptr()) };
+        // SAFETY: `lane_tau` holds exactly 16 f32.
+        let lt = unsafe { _mm512_loadu_ps(lane_tau.as_ptr()) };
         let mut mask = 0u16;
         for ((a, &n), &t) in acc.iter_mut().zip(nq).zip(tau) {
             *a = _mm512_sub_ps(_mm512_add_ps(_mm512_set1_ps(n), nx), _mm512_add_ps(*a, *a));
             mask |= _mm512_cmp_ps_mask::<_CMP_LE_OQ>(*a, _mm512_set1_ps(t));
+            mask |= _mm512_cmp_ps_mask::<_CMP_LE_OQ>(*a, lt);
         }
         if mask == 0 {
             return None;
@@ -220,6 +241,7 @@ mod x86 {
         qt: &[f32],
         nq: &[f32; QB],
         tau: &[f32; QB],
+        lane_tau: &[f32; LANES32],
         d: usize,
     ) -> Option<[[f32; LANES32]; QB]> {
         assert!(panel.len() >= d * LANES32 && norms.len() >= LANES32 && qt.len() >= d * QB);
@@ -244,11 +266,19 @@ mod x86 {
                 _mm256_loadu_ps(norms.as_ptr().add(8)),
             ]
         };
+        // SAFETY: `lane_tau` holds exactly 16 f32.
+        let lt = unsafe {
+            [
+                _mm256_loadu_ps(lane_tau.as_ptr()),
+                _mm256_loadu_ps(lane_tau.as_ptr().add(8)),
+            ]
+        };
         let mut mask = 0i32;
         for ((a, &n), &t) in acc.iter_mut().zip(nq).zip(tau) {
-            for (h, &x) in a.iter_mut().zip(&nx) {
+            for ((h, &x), &l) in a.iter_mut().zip(&nx).zip(&lt) {
                 *h = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(n), x), _mm256_add_ps(*h, *h));
                 mask |= _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_LE_OQ>(*h, _mm256_set1_ps(t)));
+                mask |= _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_LE_OQ>(*h, l));
             }
         }
         if mask == 0 {
@@ -266,6 +296,37 @@ mod x86 {
     }
 }
 
+/// A panel kernel: `(panel, its norms, QB queries feature-major, their norms, their τ, the
+/// panel rows' own τ (self-join; −inf otherwise), d)` → ŝ if any is under either τ.
+trait Score<const QB: usize>:
+    Fn(
+    &[f32],
+    &[f32],
+    &[f32],
+    &[f32; QB],
+    &[f32; QB],
+    &[f32; LANES32],
+    usize,
+) -> Option<[[f32; LANES32]; QB]>
+{
+}
+
+impl<const QB: usize, F> Score<QB> for F where
+    F: Fn(
+        &[f32],
+        &[f32],
+        &[f32],
+        &[f32; QB],
+        &[f32; QB],
+        &[f32; LANES32],
+        usize,
+    ) -> Option<[[f32; LANES32]; QB]>
+{
+}
+
+/// Lane thresholds that never short-list (plain queries: the panel rows are not queries).
+const NO_LANES: [f32; LANES32] = [f32::NEG_INFINITY; LANES32];
+
 /// `k` nearest of the `n` fitted rows for the queries of `query` (row-major), into `out`:
 /// the f32 short list, then exact f64 ranking of it. `QB` queries share a kernel call.
 #[inline(always)]
@@ -280,7 +341,7 @@ fn chunk_body<const QB: usize, S>(
     k: usize,
     out: &mut [usize],
 ) where
-    S: Fn(&[f32], &[f32], &[f32], &[f32; QB], &[f32; QB], usize) -> Option<[[f32; LANES32]; QB]>,
+    S: Score<QB>,
 {
     let gamma = (d as f64 + 2.0) * 1.01 / 9_007_199_254_740_992.0 + 1e-13;
     let nq = query.len() / d;
@@ -317,7 +378,7 @@ fn chunk_body<const QB: usize, S>(
             for p in tile..tile_end {
                 let norms = &panels.norms[p * LANES32..(p + 1) * LANES32];
                 let panel = &panels.data[p * panel_len..(p + 1) * panel_len];
-                let Some(scores) = score(panel, norms, qblock, &nq, &tau, d) else {
+                let Some(scores) = score(panel, norms, qblock, &nq, &tau, &NO_LANES, d) else {
                     continue;
                 };
                 for (q, row) in block.iter_mut().zip(&scores) {
@@ -363,8 +424,8 @@ fn chunk_avx512(
     out: &mut [usize],
 ) {
     // SAFETY: this function is compiled with AVX-512F and FMA, the contract of `score_avx512`.
-    let score = |p: &[f32], x: &[f32], q: &[f32], n: &[f32; 8], t: &[f32; 8], d: usize| unsafe {
-        x86::score_avx512::<8>(p, x, q, n, t, d)
+    let score = |p: &[f32], x: &[f32], q: &[f32], n: &[f32; 8], t: &[f32; 8], l: &[f32; 16], d| unsafe {
+        x86::score_avx512::<8>(p, x, q, n, t, l, d)
     };
     chunk_body::<8, _>(score, panels, fit, n, d, query, k, out)
 }
@@ -381,8 +442,8 @@ fn chunk_avx2(
     out: &mut [usize],
 ) {
     // SAFETY: this function is compiled with AVX2 and FMA, the contract of `score_avx2`.
-    let score = |p: &[f32], x: &[f32], q: &[f32], n: &[f32; 4], t: &[f32; 4], d: usize| unsafe {
-        x86::score_avx2::<4>(p, x, q, n, t, d)
+    let score = |p: &[f32], x: &[f32], q: &[f32], n: &[f32; 4], t: &[f32; 4], l: &[f32; 16], d| unsafe {
+        x86::score_avx2::<4>(p, x, q, n, t, l, d)
     };
     chunk_body::<4, _>(score, panels, fit, n, d, query, k, out)
 }
@@ -443,4 +504,208 @@ pub(super) fn chunk(
         },
         _ => chunk_body::<4, _>(score_portable::<4>, panels, fit, n, d, query, k, out),
     }
+}
+
+/// Rows per block of the self-join; a tile pairs two blocks.
+const SELF_BLOCK: usize = 128;
+
+/// What every thread of a self-join reads: the rows as panels and as feature-major query blocks,
+/// and the bound's constants per row.
+struct SelfJoin<'a> {
+    panels: &'a Panels32,
+    n: usize,
+    d: usize,
+    k: usize,
+    threads: usize,
+    /// Rows in blocks of `qb` (the kernel's query count), feature-major inside each block.
+    qt: Vec<f32>,
+    slack: Vec<f64>,
+    conv: Vec<f64>,
+    gamma: f64,
+}
+
+/// One thread's short lists for every row of a self-join.
+struct SelfState {
+    tau: Vec<f32>,
+    his: Vec<Vec<f64>>,
+    cands: Vec<Vec<usize>>,
+}
+
+impl SelfState {
+    fn accept(&mut self, job: &SelfJoin, row: usize, s: f32, cand: usize) {
+        self.cands[row].push(cand);
+        let (slack, conv) = (job.slack[row], job.conv[row]);
+        if let Some(tau) = tighten(&mut self.his[row], job.k, s, slack, conv, job.gamma) {
+            self.tau[row] = tau;
+        }
+    }
+}
+
+/// One thread's share of a self-join: block rows `t, t + threads, …`, each paired with itself
+/// and every later block. A pair of different blocks is scored once and serves both directions:
+/// ŝ is symmetric, and its error bound for (j, i) is covered by row j's constants as well.
+#[inline(always)]
+fn self_worker_body<const QB: usize, S: Score<QB>>(
+    score: S,
+    job: &SelfJoin,
+    t: usize,
+) -> SelfState {
+    let (n, d) = (job.n, job.d);
+    let mut st = SelfState {
+        tau: vec![f32::INFINITY; n],
+        his: vec![Vec::new(); n],
+        cands: vec![Vec::new(); n],
+    };
+    let blocks = n.div_ceil(SELF_BLOCK);
+    let n_panels = n.div_ceil(LANES32);
+    let panel_len = d * LANES32;
+    let mut a = t;
+    while a < blocks {
+        let rows_a = a * SELF_BLOCK..((a + 1) * SELF_BLOCK).min(n);
+        for b in a..blocks {
+            let mirror = a != b;
+            let panels_b = b * SELF_BLOCK / LANES32..((b + 1) * SELF_BLOCK / LANES32).min(n_panels);
+            for qb in rows_a.clone().step_by(QB) {
+                let qblock = &job.qt[qb * d..(qb + QB) * d];
+                let mut nq = [f32::INFINITY; QB];
+                let mut tau = [f32::NEG_INFINITY; QB];
+                let live = QB.min(n - qb);
+                nq[..live].copy_from_slice(&job.panels.norms[qb..qb + live]);
+                tau[..live].copy_from_slice(&st.tau[qb..qb + live]);
+                for p in panels_b.clone() {
+                    let mut lanes = NO_LANES;
+                    if mirror {
+                        for (l, lt) in lanes.iter_mut().enumerate().take(n - p * LANES32) {
+                            *lt = st.tau[p * LANES32 + l];
+                        }
+                    }
+                    let norms = &job.panels.norms[p * LANES32..(p + 1) * LANES32];
+                    let panel = &job.panels.data[p * panel_len..(p + 1) * panel_len];
+                    let Some(scores) = score(panel, norms, qblock, &nq, &tau, &lanes, d) else {
+                        continue;
+                    };
+                    for (i, row) in scores.iter().enumerate().take(n - qb) {
+                        let gi = qb + i;
+                        for (l, &s) in row.iter().enumerate() {
+                            let gj = p * LANES32 + l;
+                            if gj >= n {
+                                break;
+                            }
+                            if s <= st.tau[gi] {
+                                st.accept(job, gi, s, gj);
+                            }
+                            if mirror && s <= st.tau[gj] {
+                                st.accept(job, gj, s, gi);
+                            }
+                        }
+                        tau[i] = st.tau[gi];
+                    }
+                }
+            }
+        }
+        a += job.threads;
+    }
+    st
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,fma")]
+fn self_worker_avx512(job: &SelfJoin, t: usize) -> SelfState {
+    // SAFETY: this function is compiled with AVX-512F and FMA, the contract of `score_avx512`.
+    let score = |p: &[f32], x: &[f32], q: &[f32], n: &[f32; 8], t: &[f32; 8], l: &[f32; 16], d| unsafe {
+        x86::score_avx512::<8>(p, x, q, n, t, l, d)
+    };
+    self_worker_body::<8, _>(score, job, t)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn self_worker_avx2(job: &SelfJoin, t: usize) -> SelfState {
+    // SAFETY: this function is compiled with AVX2 and FMA, the contract of `score_avx2`.
+    let score = |p: &[f32], x: &[f32], q: &[f32], n: &[f32; 4], t: &[f32; 4], l: &[f32; 16], d| unsafe {
+        x86::score_avx2::<4>(p, x, q, n, t, l, d)
+    };
+    self_worker_body::<4, _>(score, job, t)
+}
+
+/// Queries per kernel call of `kernel` (the query blocks of a self-join are laid out for it).
+fn block_queries(kernel: Kernel) -> usize {
+    match kernel {
+        Kernel::Avx512 => 8,
+        _ => 4,
+    }
+}
+
+fn self_worker(kernel: Kernel, job: &SelfJoin, t: usize) -> SelfState {
+    match (kernel, available()) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `available()` found AVX-512F and FMA on this CPU at run time.
+        (Kernel::Avx512, Some(Kernel::Avx512)) => unsafe { self_worker_avx512(job, t) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `available()` found AVX2 and FMA, and the blocks are laid out for 4 queries.
+        (Kernel::Avx2, Some(Kernel::Avx2 | Kernel::Avx512)) => unsafe { self_worker_avx2(job, t) },
+        _ => {
+            debug_assert_eq!(block_queries(kernel), 4);
+            self_worker_body::<4, _>(score_portable::<4>, job, t)
+        }
+    }
+}
+
+/// `k` nearest rows of every fitted row among the fitted rows themselves (row-major `n × k`,
+/// the row itself included as the reference's `kneighbors(X)` does): each pair of rows is scored
+/// once in single precision for both of its rows, then every short list is ranked exactly.
+pub(super) fn self_join(
+    kernel: Kernel,
+    panels: &Panels32,
+    fit: &[f64],
+    n: usize,
+    d: usize,
+    k: usize,
+    threads: usize,
+) -> Vec<usize> {
+    let qb = block_queries(kernel);
+    // Whole blocks of SELF_BLOCK rows (a multiple of every qb), zero-padded.
+    let padded = n.div_ceil(SELF_BLOCK) * SELF_BLOCK;
+    let mut qt = vec![0.0f32; padded * d];
+    for (i, row) in fit.chunks_exact(d).enumerate() {
+        let (b, r) = (i / qb, i % qb);
+        for (f, &v) in row.iter().enumerate() {
+            qt[b * qb * d + f * qb + r] = v as f32;
+        }
+    }
+    let (slack, conv) = fit
+        .chunks_exact(d)
+        .map(|row| row_bound(row, panels.max_norm2))
+        .unzip();
+    let threads = threads.clamp(1, n.div_ceil(SELF_BLOCK));
+    let job = SelfJoin {
+        panels,
+        n,
+        d,
+        k,
+        threads,
+        qt,
+        slack,
+        conv,
+        gamma: (d as f64 + 2.0) * 1.01 / 9_007_199_254_740_992.0 + 1e-13,
+    };
+    let states = super::run_workers(threads, |t| self_worker(kernel, &job, t));
+    let mut out = vec![0usize; n * k];
+    super::split_rows(n, k, threads, &mut out, |range, part| {
+        let mut top = TopK::new(k);
+        for (i, slot) in range.zip(part.chunks_exact_mut(k)) {
+            top.clear();
+            let q = &fit[i * d..(i + 1) * d];
+            for st in &states {
+                for &j in &st.cands[i] {
+                    let s = super::sq_dist(q, &fit[j * d..(j + 1) * d]);
+                    if s <= top.worst() {
+                        top.offer(s, j);
+                    }
+                }
+            }
+            top.write(slot);
+        }
+    });
+    out
 }
