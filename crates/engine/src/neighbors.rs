@@ -1,19 +1,22 @@
 //! Exact k-nearest neighbours (Euclidean), with the reference's tie rule: neighbours sorted by
 //! distance, equal distances broken by the lower row index (methods-spec.md §0). Tested against
-//! scikit-learn 1.9.1 `NearestNeighbors` tables (`tests/neighbors_reference.rs`).
+//! scikit-learn 1.9.1 `NearestNeighbors` tables (`tests/over_samplers.rs`,
+//! `neighbour_tables_equal_sklearn`) and, below, against a full sort.
 //!
-//! Two exact strategies give identical answers: a k-d tree for low dimension (few features, many
-//! rows: the samplers' usual 2-D playground) and a blocked brute force otherwise. Both compare the
-//! same squared distance, summed feature by feature in column order (`(q_f − x_f)²`, no fused
-//! multiply-add), so the choice never changes a result. The tree prunes a node only when its box
-//! is *strictly* farther than the current k-th neighbour, so an equidistant row with a lower index
-//! is never skipped; the box bound is a sum of per-feature terms each no larger than the row's own
-//! (rounding is monotone), so it never overestimates a computed distance.
+//! Every strategy ranks by the same squared distance, summed feature by feature in column order
+//! (`(q_f − x_f)²` in f64, no fused multiply-add), so the choice never changes a result:
+//! * a k-d tree for low dimension (few features, many rows: the samplers' usual 2-D playground).
+//!   It prunes a node only when its box is *strictly* farther than the current k-th neighbour, so
+//!   an equidistant row with a lower index is never skipped; the box bound is a sum of per-feature
+//!   terms each no larger than the row's own (rounding is monotone), so it never overestimates;
+//! * a brute force otherwise: for many rows, on CPUs with FMA, a single-precision pass only
+//!   short-lists candidates under a proven error bound and the f64 distance ranks them
+//!   ([`filtered`]); a self-join (every row against all rows) scores each pair once for both rows;
+//!   the plain blocked scan covers the rest.
 //!
-//! Speed without changing answers: the k best of a query are the k smallest (distance, index)
-//! pairs, whatever order rows are offered in, so queries may be split across threads (native
-//! builds), visited in the tree's spatial order, and the brute force may compute many distances
-//! at once in vector registers (each lane still sums its own pair in column order).
+//! The k best of a query are the k smallest (distance, index) pairs, whatever order rows are
+//! offered in, so queries may also be split across threads (native builds; wasm32 has none) and
+//! visited in the tree's spatial order without changing an answer.
 
 use std::ops::Range;
 
