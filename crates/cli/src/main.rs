@@ -42,6 +42,9 @@ usage:
                                   sweeps and duplicate runs) and print the same summary
   imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--data-out FILE.csv]
                                   time the CPU training path (MLP 2-32-32-2, Adam) and print JSON
+  imlab bench-resample [--quick] [--python PY] [--only M,..] [--rows N,..]
+                                  time our samplers against imbalanced-learn's on the same
+                                  data (see scripts/bench-resample.sh)
   imlab help                      this text
 ";
 
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         "sweep" => commands::sweep::main(rest),
         "merge" => commands::merge::main(rest),
         "bench" => commands::bench::main(rest),
+        "bench-resample" => commands::bench_resample::main(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

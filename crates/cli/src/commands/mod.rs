@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod bench_resample;
 pub mod merge;
 pub mod metrics;
 pub mod resample;

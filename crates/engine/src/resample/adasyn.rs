@@ -6,12 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::borderline_smote::other_class_counts;
+use super::borderline_smote::other_class_counts_in;
 use super::smote::{check_k, class_neighbors, too_few};
 use super::synthesis::{class_rows, Draw, Growing};
 use super::{AdasynWeight, Diagnostics, Resampled, SamplerFamily, SamplingStrategy};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
+use crate::neighbors::KnnIndex;
 use crate::rng::Rng;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,15 +89,18 @@ impl Adasyn {
             .sampling_strategy
             .resolve(&train.class_counts(), SamplerFamily::Over)?;
         let k = self.n_neighbors;
-        let mut out = Growing::from_original(train);
+        let extra = (0..plan.current.len()).map(|c| plan.to_generate(c)).sum();
+        let mut out = Growing::with_room(train, extra);
         let mut diag = Diagnostics::default();
+        let whole = KnnIndex::new(&train.x, train.n_features);
         for class in 0..plan.current.len() {
             let s = plan.to_generate(class);
             if s == 0 {
                 continue;
             }
             let rows = class_rows(train, class);
-            let other = other_class_counts(train, &rows, class, k, "ADASYN", "n_neighbors")?;
+            let other =
+                other_class_counts_in(&whole, train, &rows, class, k, "ADASYN", "n_neighbors")?;
             if other.iter().all(|&o| o == 0) {
                 return Err(EngineError::Data(format!(
                     "ADASYN: no row of class {class} has a neighbour of another class among its {k} nearest, so there is nothing to weight by; use SMOTE for this data or raise n_neighbors"

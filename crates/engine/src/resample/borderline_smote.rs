@@ -12,7 +12,7 @@ use super::synthesis::{class_rows, draw_pairs, gather, Growing};
 use super::{Diagnostics, PointRole, Resampled, RowRole, SamplerFamily, SamplingStrategy};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
-use crate::neighbors::kneighbors_excluding_first_of;
+use crate::neighbors::{kneighbors_excluding_first_of, KnnIndex};
 use crate::rng::Rng;
 
 /// Borderline-SMOTE-1 interpolates toward same-class neighbours only; -2 toward any neighbour,
@@ -53,6 +53,21 @@ pub(crate) fn other_class_counts(
     method: &str,
     key: &str,
 ) -> Result<Vec<usize>> {
+    let index = KnnIndex::new(&train.x, train.n_features);
+    other_class_counts_in(&index, train, rows, class, m, method, key)
+}
+
+/// [`other_class_counts`] with a k-NN index over the whole training split built once by the
+/// caller (one per sampler call rather than one per class).
+pub(crate) fn other_class_counts_in(
+    index: &KnnIndex,
+    train: &Dataset,
+    rows: &[usize],
+    class: usize,
+    m: usize,
+    method: &str,
+    key: &str,
+) -> Result<Vec<usize>> {
     if train.len() <= m {
         return Err(EngineError::Data(format!(
             "{method} needs more than {key} = {m} rows in the training split, it has {}; lower {key}",
@@ -60,7 +75,7 @@ pub(crate) fn other_class_counts(
         )));
     }
     let q = gather(train, rows);
-    let table = kneighbors_excluding_first_of(&train.x, &q, train.n_features, m);
+    let table = index.query_excluding_first(&q, m);
     Ok(table
         .chunks(m)
         .map(|nb| nb.iter().filter(|&&j| train.y[j] != class).count())
@@ -82,15 +97,18 @@ impl BorderlineSmote {
             BorderlineKind::One => "Borderline-SMOTE-1",
             BorderlineKind::Two => "Borderline-SMOTE-2",
         };
-        let mut out = Growing::from_original(train);
+        let extra = (0..plan.current.len()).map(|c| plan.to_generate(c)).sum();
+        let mut out = Growing::with_room(train, extra);
         let mut diag = Diagnostics::default();
+        let whole = KnnIndex::new(&train.x, train.n_features);
         for class in 0..plan.current.len() {
             let s = plan.to_generate(class);
             if s == 0 {
                 continue;
             }
             let rows = class_rows(train, class);
-            let other = other_class_counts(train, &rows, class, m, method, "m_neighbors")?;
+            let other =
+                other_class_counts_in(&whole, train, &rows, class, m, method, "m_neighbors")?;
             let mut danger = Vec::new();
             for (&i, &o) in rows.iter().zip(&other) {
                 let role = PointRole::classify(o, m);
@@ -133,7 +151,7 @@ impl BorderlineSmote {
                         )));
                     }
                     let xd = gather(train, &danger);
-                    kneighbors_excluding_first_of(&train.x, &xd, train.n_features, k)
+                    whole.query_excluding_first(&xd, k)
                 }
             };
             let mut r = rng.fork(method, class as u64);

@@ -13,7 +13,7 @@ use super::neighbour_vote::{class_rows, gather, too_few_rows, vote};
 use super::{Resampled, SamplerFamily, SamplingStrategy};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
-use crate::neighbors::kneighbors;
+use crate::neighbors::KnnIndex;
 
 /// How the neighbours' labels decide whether a row stays.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +76,14 @@ impl EditedNearestNeighbours {
             ));
         }
         let mut kept = Vec::with_capacity(data.len());
+        let index = KnnIndex::new(&data.x, data.n_features);
+        // When most rows are judged (the usual case: all but the minority), one self-join of the
+        // whole split scores each pair once for both rows; its rows equal per-class queries.
+        let judged: usize = (0..data.n_classes)
+            .filter(|&c| plan.is_targeted(c))
+            .map(|c| plan.current[c])
+            .sum();
+        let everyone = (2 * judged >= data.len()).then(|| index.query_self(k + 1));
         for class in 0..data.n_classes {
             let rows = class_rows(data, class);
             if !plan.is_targeted(class) {
@@ -83,7 +91,13 @@ impl EditedNearestNeighbours {
                 continue;
             }
             // k + 1 neighbours with the first dropped: the reference assumes it is the row itself.
-            let nn = kneighbors(&data.x, &gather(data, &rows), data.n_features, k + 1);
+            let nn = match &everyone {
+                Some(all) => rows
+                    .iter()
+                    .flat_map(|&i| all[i * (k + 1)..(i + 1) * (k + 1)].iter().copied())
+                    .collect(),
+                None => index.query(&gather(data, &rows), k + 1),
+            };
             for (&i, hood) in rows.iter().zip(nn.chunks(k + 1)) {
                 let labels = hood[1..].iter().map(|&j| data.y[j]);
                 let keep = match self.kind_sel {

@@ -18,7 +18,7 @@ use super::neighbour_vote::{class_rows, gather, too_few_rows};
 use super::{Resampled, SamplerFamily, SamplingStrategy};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
-use crate::neighbors::kneighbors;
+use crate::neighbors::{kneighbors, KnnIndex};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -44,18 +44,18 @@ impl Default for NearMiss {
     }
 }
 
+/// Euclidean distance of two rows (the reference's `NearestNeighbors` distance).
+fn distance(q: &[f64], r: &[f64]) -> f64 {
+    q.iter()
+        .zip(r)
+        .map(|(a, b)| (a - b) * (a - b))
+        .sum::<f64>()
+        .sqrt()
+}
+
 /// Distances from `q` to every row of `set` (row-major), ascending.
 fn sorted_distances(q: &[f64], set: &[f64]) -> Vec<f64> {
-    let mut d: Vec<f64> = set
-        .chunks_exact(q.len())
-        .map(|r| {
-            q.iter()
-                .zip(r)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum::<f64>()
-                .sqrt()
-        })
-        .collect();
+    let mut d: Vec<f64> = set.chunks_exact(q.len()).map(|r| distance(q, r)).collect();
     d.sort_unstable_by(f64::total_cmp);
     d
 }
@@ -117,11 +117,32 @@ impl NearMiss {
         if self.version != 2 && k > n_min {
             return Err(too_few_rows("n_neighbors", k, n_min, "the minority class"));
         }
-        let score = |q: &[f64]| -> f64 {
-            let d = sorted_distances(q, &minority_x);
-            match self.version {
-                2 => d[d.len().saturating_sub(k)..].iter().sum(),
-                _ => d[..k].iter().sum(),
+        // NearMiss-1/-3 only need the k nearest minority rows: their distances, ascending, are
+        // the first k of the full sorted list (same values, same summation order), so a k-NN
+        // query replaces sorting every distance. NearMiss-2 needs the farthest: full sort.
+        let nearest = (self.version != 2).then(|| KnnIndex::new(&minority_x, data.n_features));
+        let d = data.n_features;
+        let scores_of = |rows: &[usize]| -> Vec<f64> {
+            match &nearest {
+                Some(index) => {
+                    let nn = index.query(&gather(data, rows), k);
+                    rows.iter()
+                        .zip(nn.chunks_exact(k))
+                        .map(|(&r, hood)| {
+                            let q = data.row(r);
+                            hood.iter()
+                                .map(|&j| distance(q, &minority_x[j * d..(j + 1) * d]))
+                                .sum()
+                        })
+                        .collect()
+                }
+                None => rows
+                    .iter()
+                    .map(|&r| {
+                        let dist = sorted_distances(data.row(r), &minority_x);
+                        dist[dist.len().saturating_sub(k)..].iter().sum()
+                    })
+                    .collect(),
             }
         };
         let mut kept = Vec::new();
@@ -151,10 +172,8 @@ impl NearMiss {
             } else {
                 (0..rows.len()).collect()
             };
-            let scores: Vec<f64> = candidates
-                .iter()
-                .map(|&p| score(data.row(rows[p])))
-                .collect();
+            let candidate_rows: Vec<usize> = candidates.iter().map(|&p| rows[p]).collect();
+            let scores = scores_of(&candidate_rows);
             let mut order: Vec<usize> = (0..candidates.len()).collect();
             // Stable sorts: equal scores keep the original order, as Python's `sorted` does.
             if self.version == 3 {

@@ -88,7 +88,8 @@ impl Smote {
         let plan = self
             .sampling_strategy
             .resolve(&train.class_counts(), SamplerFamily::Over)?;
-        let mut out = Growing::from_original(train);
+        let extra = (0..plan.current.len()).map(|c| plan.to_generate(c)).sum();
+        let mut out = Growing::with_room(train, extra);
         for class in 0..plan.current.len() {
             let s = plan.to_generate(class);
             if s == 0 {

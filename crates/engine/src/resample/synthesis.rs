@@ -107,13 +107,20 @@ pub struct Growing {
 
 impl Growing {
     pub fn from_original(train: &Dataset) -> Self {
-        Growing {
-            x: train.x.clone(),
-            y: train.y.clone(),
-            origin: (0..train.len())
-                .map(|index| Origin::Original { index })
-                .collect(),
-        }
+        Self::with_room(train, 0)
+    }
+
+    /// The training split, with room for `extra` new rows reserved up front (growing the buffers
+    /// later would copy everything again).
+    pub fn with_room(train: &Dataset, extra: usize) -> Self {
+        let rows = train.len() + extra;
+        let mut x = Vec::with_capacity(rows * train.n_features);
+        x.extend_from_slice(&train.x);
+        let mut y = Vec::with_capacity(rows);
+        y.extend_from_slice(&train.y);
+        let mut origin = Vec::with_capacity(rows);
+        origin.extend((0..train.len()).map(|index| Origin::Original { index }));
+        Growing { x, y, origin }
     }
 
     pub fn push_draws(&mut self, train: &Dataset, class: usize, draws: &[Draw]) {
