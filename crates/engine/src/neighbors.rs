@@ -156,12 +156,10 @@ fn split_rows<F>(rows: usize, width: usize, threads: usize, out: &mut [usize], j
 where
     F: Fn(Range<usize>, &mut [usize]) + Sync,
 {
-    if threads <= 1 || width == 0 {
+    // wasm32 has no threads here: one range, whatever `threads` says.
+    if threads <= 1 || width == 0 || cfg!(target_arch = "wasm32") {
         job(0..rows, out);
-        return;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
+    } else {
         let per = rows.div_ceil(threads);
         std::thread::scope(|s| {
             for (t, part) in out.chunks_mut(per * width).enumerate() {
