@@ -12,11 +12,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::kmeans::kmeans;
 use super::neighbour_vote::{class_rows, gather};
 use super::{Origin, Resampled, SamplerFamily, SamplingStrategy};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
-use crate::math;
 use crate::neighbors::kneighbors;
 use crate::rng::Rng;
 
@@ -73,135 +73,6 @@ pub struct ClusterCentroidsFit {
     /// Lloyd iterations run for each targeted class (ascending class order), and whether the
     /// assignment stopped changing before `max_iter`.
     pub iterations: Vec<(usize, usize, bool)>,
-}
-
-fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum()
-}
-
-/// k-means result on `n` points: labels, centroids (row-major), iterations, converged.
-struct KMeans {
-    labels: Vec<usize>,
-    centers: Vec<f64>,
-    iterations: usize,
-    converged: bool,
-}
-
-/// Greedy k-means++ seeding, as scikit-learn's `_kmeans_plusplus`: the first centre uniform, each
-/// next one the best (lowest potential) of `2 + ⌊ln k⌋` candidates drawn ∝ squared distance.
-fn kmeans_plus_plus(x: &[f64], d: usize, k: usize, rng: &mut Rng) -> Vec<f64> {
-    let n = x.len() / d;
-    let row = |i: usize| &x[i * d..(i + 1) * d];
-    let trials = 2 + math::ln(k as f64).floor() as usize;
-    let first = rng.below(n);
-    let mut centers = row(first).to_vec();
-    let mut closest: Vec<f64> = (0..n).map(|i| sq_dist(row(i), row(first))).collect();
-    let mut potential: f64 = closest.iter().sum();
-    for _ in 1..k {
-        let mut best: Option<(f64, usize, Vec<f64>)> = None;
-        for _ in 0..trials {
-            let cand = if potential > 0.0 {
-                let target = rng.uniform() * potential;
-                let mut acc = 0.0;
-                let mut pick = n - 1;
-                for (i, &c) in closest.iter().enumerate() {
-                    acc += c;
-                    if acc > target {
-                        pick = i;
-                        break;
-                    }
-                }
-                pick
-            } else {
-                // Fewer distinct points than clusters: any row will do.
-                rng.below(n)
-            };
-            let dist: Vec<f64> = (0..n)
-                .map(|i| closest[i].min(sq_dist(row(i), row(cand))))
-                .collect();
-            let pot: f64 = dist.iter().sum();
-            if best.as_ref().is_none_or(|b| pot < b.0) {
-                best = Some((pot, cand, dist));
-            }
-        }
-        let (pot, cand, dist) = best.expect("at least two trials");
-        centers.extend_from_slice(row(cand));
-        closest = dist;
-        potential = pot;
-    }
-    centers
-}
-
-/// Lloyd's algorithm until the assignment stops changing (or `max_iter`). Centres are always the
-/// means of the labels returned; an emptied cluster takes the point farthest from its centre.
-fn kmeans(x: &[f64], d: usize, k: usize, max_iter: usize, rng: &mut Rng) -> KMeans {
-    let n = x.len() / d;
-    let mut centers = kmeans_plus_plus(x, d, k, rng);
-    let mut labels = vec![usize::MAX; n];
-    let mut iterations = 0;
-    let mut converged = false;
-    while iterations < max_iter.max(1) {
-        iterations += 1;
-        let assigned = kneighbors(&centers, x, d, 1);
-        let mut new_labels = assigned.clone();
-        // Relocate empty clusters to the points farthest from their centres (scikit-learn's rule),
-        // taking only points whose cluster keeps at least one other member.
-        let mut sizes = vec![0usize; k];
-        for &l in &new_labels {
-            sizes[l] += 1;
-        }
-        if sizes.contains(&0) {
-            let mut far: Vec<(f64, usize)> = (0..n)
-                .map(|i| {
-                    let l = new_labels[i];
-                    (
-                        sq_dist(&x[i * d..(i + 1) * d], &centers[l * d..(l + 1) * d]),
-                        i,
-                    )
-                })
-                .collect();
-            far.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let mut next = far.into_iter();
-            for c in 0..k {
-                if sizes[c] > 0 {
-                    continue;
-                }
-                for (_, i) in next.by_ref() {
-                    if sizes[new_labels[i]] > 1 {
-                        sizes[new_labels[i]] -= 1;
-                        new_labels[i] = c;
-                        sizes[c] = 1;
-                        break;
-                    }
-                }
-            }
-        }
-        let unchanged = new_labels == labels;
-        labels = new_labels;
-        let mut sums = vec![0.0; k * d];
-        for i in 0..n {
-            let l = labels[i];
-            for j in 0..d {
-                sums[l * d + j] += x[i * d + j];
-            }
-        }
-        for c in 0..k {
-            let m = sizes[c].max(1) as f64;
-            for j in 0..d {
-                centers[c * d + j] = sums[c * d + j] / m;
-            }
-        }
-        if unchanged {
-            converged = true;
-            break;
-        }
-    }
-    KMeans {
-        labels,
-        centers,
-        iterations,
-        converged,
-    }
 }
 
 impl ClusterCentroids {

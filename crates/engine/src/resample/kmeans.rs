@@ -1,9 +1,12 @@
-//! k-means (Lloyd's iterations from a greedy k-means++ start: Arthur & Vassilvitskii, "k-means++:
-//! The Advantages of Careful Seeding", SODA 2007; greedy variant with 2 + ⌊ln k⌋ candidate trials as
-//! in scikit-learn's `_kmeans_plusplus`). Deterministic given the stream. scikit-learn's
+//! k-means: greedy k-means++ seeding (Arthur & Vassilvitskii, "k-means++: The Advantages of Careful
+//! Seeding", SODA 2007; `2 + ⌊ln k⌋` candidate trials as scikit-learn's `_kmeans_plusplus`), then
+//! Lloyd's iterations until the assignment stops changing, with scikit-learn's rule for emptied
+//! clusters. One implementation serves KMeans-SMOTE and cluster centroids. scikit-learn's
 //! (MiniBatch)KMeans draws from numpy and cannot be matched bit for bit, so results are validated by
 //! invariants (each row assigned to its nearest centre, centres are their members' means).
 
+use crate::math;
+use crate::neighbors::kneighbors;
 use crate::rng::Rng;
 
 /// Fitted clusters: `labels[i]` for every row, `centers` row-major `k × d`.
@@ -11,37 +14,29 @@ use crate::rng::Rng;
 pub struct KMeansFit {
     pub labels: Vec<usize>,
     pub centers: Vec<f64>,
+    /// Lloyd iterations run.
     pub iterations: usize,
+    /// Whether the assignment stopped changing before `max_iter`.
+    pub converged: bool,
 }
 
-fn sq(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum()
 }
 
-fn nearest(x: &[f64], centers: &[f64], d: usize) -> (usize, f64) {
-    let mut best = (0, f64::INFINITY);
-    for (c, ctr) in centers.chunks_exact(d).enumerate() {
-        let s = sq(x, ctr);
-        if s < best.1 {
-            best = (c, s);
-        }
-    }
-    best
-}
-
-/// Greedy k-means++ seeding.
-fn seed_centers(x: &[f64], d: usize, k: usize, rng: &mut Rng) -> Vec<f64> {
+/// Greedy k-means++ seeding, as scikit-learn's `_kmeans_plusplus`: the first centre uniform, each
+/// next one the best (lowest potential) of `2 + ⌊ln k⌋` candidates drawn ∝ squared distance.
+fn kmeans_plus_plus(x: &[f64], d: usize, k: usize, rng: &mut Rng) -> Vec<f64> {
     let n = x.len() / d;
     let row = |i: usize| &x[i * d..(i + 1) * d];
-    let mut centers = Vec::with_capacity(k * d);
-    centers.extend_from_slice(row(rng.below(n)));
-    let mut closest: Vec<f64> = (0..n).map(|i| sq(row(i), &centers[..d])).collect();
-    let trials = 2 + (k as f64).ln() as usize;
+    let trials = 2 + math::ln(k as f64).floor() as usize;
+    let first = rng.below(n);
+    let mut centers = row(first).to_vec();
+    let mut closest: Vec<f64> = (0..n).map(|i| sq_dist(row(i), row(first))).collect();
+    let mut potential: f64 = closest.iter().sum();
     for _ in 1..k {
-        let potential: f64 = closest.iter().sum();
         let mut best: Option<(f64, usize, Vec<f64>)> = None;
         for _ in 0..trials {
-            // A row with probability ∝ its squared distance to the nearest centre so far.
             let cand = if potential > 0.0 {
                 let target = rng.uniform() * potential;
                 let mut acc = 0.0;
@@ -55,26 +50,28 @@ fn seed_centers(x: &[f64], d: usize, k: usize, rng: &mut Rng) -> Vec<f64> {
                 }
                 pick
             } else {
+                // Fewer distinct points than clusters: any row will do.
                 rng.below(n)
             };
-            let next: Vec<f64> = (0..n)
-                .map(|i| closest[i].min(sq(row(i), row(cand))))
+            let dist: Vec<f64> = (0..n)
+                .map(|i| closest[i].min(sq_dist(row(i), row(cand))))
                 .collect();
-            let pot: f64 = next.iter().sum();
+            let pot: f64 = dist.iter().sum();
             if best.as_ref().is_none_or(|b| pot < b.0) {
-                best = Some((pot, cand, next));
+                best = Some((pot, cand, dist));
             }
         }
-        let (_, cand, next) = best.expect("at least one trial");
+        let (pot, cand, dist) = best.expect("at least two trials");
         centers.extend_from_slice(row(cand));
-        closest = next;
+        closest = dist;
+        potential = pot;
     }
     centers
 }
 
 /// Clusters the rows of `x` (row-major, `d` columns) into `k` groups (capped at the row count).
-/// Stops when no label changes or after `max_iter` Lloyd iterations; an emptied cluster keeps its
-/// previous centre.
+/// Lloyd's algorithm until the assignment stops changing (or `max_iter`). Centres are always the
+/// means of the labels returned; an emptied cluster takes the point farthest from its centre.
 pub fn kmeans(x: &[f64], d: usize, k: usize, max_iter: usize, rng: &mut Rng) -> KMeansFit {
     let n = x.len().checked_div(d).unwrap_or(0);
     let k = k.min(n).max(1);
@@ -83,50 +80,91 @@ pub fn kmeans(x: &[f64], d: usize, k: usize, max_iter: usize, rng: &mut Rng) -> 
             labels: Vec::new(),
             centers: vec![0.0; k * d],
             iterations: 0,
+            converged: true,
         };
     }
-    let mut centers = seed_centers(x, d, k, rng);
+    let mut centers = kmeans_plus_plus(x, d, k, rng);
     let mut labels = vec![usize::MAX; n];
     let mut iterations = 0;
-    for _ in 0..max_iter.max(1) {
+    let mut converged = false;
+    while iterations < max_iter.max(1) {
         iterations += 1;
-        let mut changed = false;
-        for (i, l) in labels.iter_mut().enumerate() {
-            let (c, _) = nearest(&x[i * d..(i + 1) * d], &centers, d);
-            if *l != c {
-                *l = c;
-                changed = true;
+        let assigned = kneighbors(&centers, x, d, 1);
+        let mut new_labels = assigned.clone();
+        // Relocate empty clusters to the points farthest from their centres (scikit-learn's rule),
+        // taking only points whose cluster keeps at least one other member.
+        let mut sizes = vec![0usize; k];
+        for &l in &new_labels {
+            sizes[l] += 1;
+        }
+        if sizes.contains(&0) {
+            let mut far: Vec<(f64, usize)> = (0..n)
+                .map(|i| {
+                    let l = new_labels[i];
+                    (
+                        sq_dist(&x[i * d..(i + 1) * d], &centers[l * d..(l + 1) * d]),
+                        i,
+                    )
+                })
+                .collect();
+            far.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut next = far.into_iter();
+            for c in 0..k {
+                if sizes[c] > 0 {
+                    continue;
+                }
+                for (_, i) in next.by_ref() {
+                    if sizes[new_labels[i]] > 1 {
+                        sizes[new_labels[i]] -= 1;
+                        new_labels[i] = c;
+                        sizes[c] = 1;
+                        break;
+                    }
+                }
             }
         }
-        if !changed {
-            break;
-        }
-        let mut sum = vec![0.0; k * d];
-        let mut count = vec![0usize; k];
-        for (i, &l) in labels.iter().enumerate() {
-            count[l] += 1;
+        let unchanged = new_labels == labels;
+        labels = new_labels;
+        let mut sums = vec![0.0; k * d];
+        for i in 0..n {
+            let l = labels[i];
             for j in 0..d {
-                sum[l * d + j] += x[i * d + j];
+                sums[l * d + j] += x[i * d + j];
             }
         }
         for c in 0..k {
-            if count[c] > 0 {
-                for j in 0..d {
-                    centers[c * d + j] = sum[c * d + j] / count[c] as f64;
-                }
+            let m = sizes[c].max(1) as f64;
+            for j in 0..d {
+                centers[c * d + j] = sums[c * d + j] / m;
             }
+        }
+        if unchanged {
+            converged = true;
+            break;
         }
     }
     KMeansFit {
         labels,
         centers,
         iterations,
+        converged,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn nearest(x: &[f64], centers: &[f64], d: usize) -> (usize, f64) {
+        let mut best = (0, f64::INFINITY);
+        for (c, ctr) in centers.chunks_exact(d).enumerate() {
+            let s = sq_dist(x, ctr);
+            if s < best.1 {
+                best = (c, s);
+            }
+        }
+        best
+    }
 
     #[test]
     fn separated_blobs_are_found_and_labels_are_nearest_centres() {
