@@ -4,6 +4,7 @@ mod app;
 mod backend;
 mod charts;
 mod components;
+mod files;
 mod js_api;
 mod keys;
 mod lab;

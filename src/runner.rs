@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use imlab_engine::dataset::MemorySource;
 use imlab_engine::{EngineError, ExperimentConfig};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -34,6 +35,8 @@ pub struct Session {
     /// Counts experiments (reset, new data): results of older ones are dropped, and the cached
     /// point layer is redrawn when it changes.
     pub generation: u64,
+    /// Bundled datasets and the user's uploaded files, by content hash.
+    pub files: MemorySource,
 }
 
 #[derive(Clone, Copy)]
@@ -46,10 +49,12 @@ impl Controller {
     /// Builds the experiment for `config` (or, if the engine refuses it, the default one with the
     /// refusal shown). Must be called inside the app's reactive owner.
     pub fn new(config: ExperimentConfig) -> Self {
-        let (lab, error) = match Lab::new(config) {
+        let files = crate::files::with_bundled();
+        let (lab, error) = match Lab::new_with(config, &files) {
             Ok(lab) => (lab, None),
             Err(e) => (
-                Lab::new(ExperimentConfig::default()).expect("the default experiment is valid"),
+                Lab::new_with(ExperimentConfig::default(), &files)
+                    .expect("the default experiment is valid"),
                 Some(e.to_string()),
             ),
         };
@@ -63,6 +68,7 @@ impl Controller {
             busy: false,
             pending_steps: 0,
             generation: 0,
+            files,
         };
         Controller {
             ui,
@@ -118,7 +124,7 @@ impl Controller {
             return;
         };
         self.ui.playing.set(false);
-        self.replace(config);
+        self.apply_config(config);
     }
 
     /// New data at minority:majority `ratio`; training restarts from step 0.
@@ -130,7 +136,7 @@ impl Controller {
         if minority_ratio(&next) == minority_ratio(&config) {
             return;
         }
-        if self.replace(next) {
+        if self.apply_config(next) {
             self.ui.playing.set(true);
         }
     }
@@ -139,12 +145,18 @@ impl Controller {
         self.ui.speed.set(steps_per_frame.max(1));
     }
 
-    /// Swaps in a new experiment for `config`; on refusal keeps the current one and shows why.
-    fn replace(self, config: ExperimentConfig) -> bool {
+    /// Swaps in a new experiment for `config` (training restarts at step 0); on refusal keeps the
+    /// current one, shows why, and returns false. Every control that changes the experiment ends
+    /// here.
+    pub fn apply_config(self, config: ExperimentConfig) -> bool {
         let Some(rc) = self.session() else {
             return false;
         };
-        let lab = match Lab::new(config) {
+        let built = match rc.try_borrow() {
+            Ok(s) => Lab::new_with(config, &s.files),
+            Err(_) => return false,
+        };
+        let lab = match built {
             Ok(lab) => lab,
             Err(e) => {
                 self.ui.error.set(Some(e.to_string()));

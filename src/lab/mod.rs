@@ -18,6 +18,7 @@ pub use ratio::{
 };
 pub use report::Report;
 
+use imlab_engine::dataset::{DataSource, NoData};
 use imlab_engine::{EngineError, Experiment, ExperimentConfig, Snapshot};
 
 pub struct Lab {
@@ -29,9 +30,16 @@ pub struct Lab {
 }
 
 impl Lab {
-    /// Prepares data, split and model from `config` and evaluates the untrained model.
+    /// Prepares data, split and model from `config` (generated data only) and evaluates the
+    /// untrained model.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn new(config: ExperimentConfig) -> Result<Self, EngineError> {
-        let exp = Experiment::new(config)?;
+        Self::new_with(config, &NoData)
+    }
+
+    /// As [`Lab::new`], with bundled and uploaded files read from `files`.
+    pub fn new_with(config: ExperimentConfig, files: &dyn DataSource) -> Result<Self, EngineError> {
+        let exp = Experiment::new_with(config, files)?;
         let grid = DecisionGrid::around(&exp.data.bounds(), GRID_SIZE);
         let snapshot = exp.snapshot();
         let marks = Marks::new(&exp.train, &exp.test, &exp.resampled);
