@@ -7,7 +7,7 @@
 //!
 //! ```ignore
 //! let ctx = GpuContext::new().await?;
-//! imlab_gpu::supported(&experiment)?;                  // Dice / AnyLoss / > 10 classes: CPU path
+//! imlab_gpu::supported(&experiment)?;                  // > 10 classes: CPU path
 //! let mut trainer = GpuTrainer::new(&ctx, &experiment)?;
 //! // One submission, no wait; stops early at the DRW switch or the second stage (`next_boundary`).
 //! let ran = trainer.run_segment(&mut experiment, n)?;

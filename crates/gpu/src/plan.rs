@@ -1,12 +1,13 @@
 //! Where a network's per-batch numbers live in the workspace buffer, as the layer table the kernels
 //! read. For each layer, in order: pre-activations `z`, activations `a` and (training only) deltas
-//! `δ`, each `rows × fan_out` row-major; then `rows` floats of per-row loss scratch, then the cosine
-//! head's `rows` row norms, `fan_out` column norms and `fan_in × fan_out` normalised weights.
+//! `δ`, each `rows × fan_out` row-major; then `max(rows, 2 · MAX_CLASSES)` floats of loss scratch,
+//! then the cosine head's `rows` row norms, `fan_out` column norms and `fan_in × fan_out` normalised
+//! weights.
 
 use imlab_engine::model::{Activation, LayerShape};
 
 use crate::error::{GpuError, Result};
-use crate::ops::uniforms::{InputMode, LayerUniform};
+use crate::ops::uniforms::{InputMode, LayerUniform, MAX_CLASSES};
 
 pub(crate) struct NetPlan {
     pub(crate) layers: Vec<LayerUniform>,
@@ -64,8 +65,10 @@ impl NetPlan {
             });
         }
         let scratch_off = off;
-        let row_norm_off = u32_of(off + rows)?;
-        let col_norm_off = off + 2 * rows;
+        // The batch-level losses keep two coefficients per class here instead of per-row numerators.
+        let scratch_len = rows.max(2 * MAX_CLASSES);
+        let row_norm_off = u32_of(off + scratch_len)?;
+        let col_norm_off = off + scratch_len + rows;
         let (fan_in, fan_out) = shapes.last().map_or((0, 0), |s| (s.fan_in, s.fan_out));
         let w_hat_off = col_norm_off + fan_out;
         if let Some(last) = layers.last_mut() {
@@ -127,7 +130,8 @@ mod tests {
         assert_eq!((l1.in_off, l1.prev_z_off, l1.prev_d_off), (12, 0, 24));
         assert_eq!((l0.apply_act, l1.apply_act), (1, 0));
         assert_eq!((l0.input_mode, l1.input_mode), (1, 0));
-        assert_eq!((p.scratch_off, p.work_floats), (60, 76));
-        assert_eq!((l1.row_norm_off, l1.col_norm_off), (64, 68));
+        // Loss scratch: max(4 rows, 2 · 10 classes) = 20 floats.
+        assert_eq!((p.scratch_off, p.work_floats), (60, 92));
+        assert_eq!((l1.row_norm_off, l1.col_norm_off), (80, 84));
     }
 }

@@ -22,7 +22,7 @@ use std::future::Future;
 use std::ops::Range;
 
 use imlab_engine::experiment::TrainState;
-use imlab_engine::loss::{GpuOutput, Loss, Reduction};
+use imlab_engine::loss::{AnyLossMetric, GpuOutput, Loss, Reduction};
 use imlab_engine::model::{Activation, Head, LayerShape};
 use imlab_engine::optim::{OptimizerSpec, StepScalars};
 use imlab_engine::Experiment;
@@ -86,6 +86,7 @@ pub(crate) struct Kernels {
     pub(crate) forward: Kernel,
     backward: ops::backward::Backward,
     xent: ops::softmax_xent::SoftmaxXent,
+    batch_loss: ops::batch_loss::BatchLoss,
     optim: Kernel,
     pub(crate) softmax: Kernel,
     pub(crate) uniform_layout: wgpu::BindGroupLayout,
@@ -98,6 +99,8 @@ struct TrainGroups {
     backprop: wgpu::BindGroup,
     xent: wgpu::BindGroup,
     reduce: wgpu::BindGroup,
+    batch_stats: wgpu::BindGroup,
+    batch_grad: wgpu::BindGroup,
     optim: wgpu::BindGroup,
     uniforms: wgpu::BindGroup,
 }
@@ -118,6 +121,8 @@ pub struct GpuTrainer {
     /// Class weights and reduction of the current loss (the per-step denominators).
     loss_weights: Vec<f64>,
     reduction: Reduction,
+    /// The loss needs sums over the whole batch (batch soft Dice, AnyLoss): `batch_loss.wgsl`.
+    batch_level_loss: bool,
     state_per_param: usize,
     n_params: usize,
     n_train: usize,
@@ -207,7 +212,7 @@ impl GpuTrainer {
         Ok(n as usize)
     }
 
-    /// Uses `loss` from the next submission on. Losses without a GPU form (Dice, AnyLoss) are refused.
+    /// Uses `loss` from the next submission on.
     pub fn set_loss(&mut self, loss: &Loss) -> Result<()> {
         let Some(form) = loss.gpu_form() else {
             return Err(GpuError::Unsupported(format!("the {} loss", loss.name())));
@@ -220,11 +225,34 @@ impl GpuTrainer {
             )));
         }
         let h = &mut self.hyper_host;
-        h.loss_output = u32::from(form.output == GpuOutput::Sigmoid);
+        (
+            h.loss_output,
+            h.loss_alpha,
+            h.loss_beta,
+            h.loss_eps,
+            h.loss_metric,
+        ) = match form.output {
+            GpuOutput::Softmax => (0, 0.0, 0.0, 0.0, 0),
+            GpuOutput::Sigmoid => (1, 0.0, 0.0, 0.0, 0),
+            GpuOutput::SelfAdjustingDice { alpha, .. } => (2, alpha, 0.0, 0.0, 0),
+            GpuOutput::BatchSoftDice { .. } => (3, 0.0, 0.0, 0.0, 0),
+            GpuOutput::AnyLoss {
+                metric,
+                beta,
+                amplifier,
+                eps,
+            } => (4, amplifier, beta, eps, anyloss_metric_code(metric)),
+        };
+        self.batch_level_loss = form.output.is_batch_level();
         h.has_alpha = u32::from(form.sigmoid_alpha.is_some());
         h.sigmoid_alpha = form.sigmoid_alpha.unwrap_or(0.0);
         h.loss_scale = form.scale;
-        h.loss_gamma = form.gamma;
+        h.loss_gamma = match form.output {
+            GpuOutput::SelfAdjustingDice { gamma, .. } | GpuOutput::BatchSoftDice { gamma } => {
+                gamma
+            }
+            _ => form.gamma,
+        };
         h.loss_smoothing = form.label_smoothing;
         h.w_total = form.class_weights.iter().sum();
         h.class_terms = [[0.0; 4]; MAX_CLASSES];
@@ -285,6 +313,7 @@ impl GpuTrainer {
             forward: ops::forward::kernel(ctx, &uniform_layout),
             backward: ops::backward::Backward::new(ctx, &uniform_layout),
             xent: ops::softmax_xent::SoftmaxXent::new(ctx, &uniform_layout),
+            batch_loss: ops::batch_loss::BatchLoss::new(ctx, &uniform_layout),
             optim: optim::kernel(ctx, &uniform_layout, s.optimizer),
             softmax: ops::softmax::kernel(ctx, &uniform_layout),
             uniform_layout,
@@ -334,6 +363,7 @@ impl GpuTrainer {
             labels,
             loss_weights: vec![1.0; k],
             reduction: Reduction::WeightedMean,
+            batch_level_loss: false,
             state_per_param: s.optimizer.state_per_param(),
             train_range: 0..n_params,
             ctx: ctx.clone(),
@@ -452,15 +482,30 @@ impl GpuTrainer {
         }
         let grid = grid_1d(rows as u32);
         dispatch_nn(pass, &k.xent.grad, &g.xent, &g.uniforms, lo(last), so, grid);
-        dispatch_nn(
-            pass,
-            &k.xent.reduce,
-            &g.reduce,
-            &g.uniforms,
-            lo(last),
-            so,
-            (1, 1),
-        );
+        if self.batch_level_loss {
+            let bl = &k.batch_loss;
+            dispatch_nn(
+                pass,
+                &bl.stats,
+                &g.batch_stats,
+                &g.uniforms,
+                lo(last),
+                so,
+                (1, 1),
+            );
+            dispatch_nn(
+                pass,
+                &bl.grad,
+                &g.batch_grad,
+                &g.uniforms,
+                lo(last),
+                so,
+                grid,
+            );
+        } else {
+            let reduce = &k.xent.reduce;
+            dispatch_nn(pass, reduce, &g.reduce, &g.uniforms, lo(last), so, (1, 1));
+        }
         for (l, s) in self.layers.iter().enumerate().rev() {
             let grid = grid_1d(ops::backward::grad_threads(s.fan_in, s.fan_out));
             let gw = &k.backward.grad_weights;
@@ -636,6 +681,8 @@ impl TrainGroups {
             backprop: k.backward.backprop_delta.bind(ctx, &nn),
             xent: k.xent.grad.bind(ctx, &nn),
             reduce: k.xent.reduce.bind(ctx, &nn),
+            batch_stats: k.batch_loss.stats.bind(ctx, &nn),
+            batch_grad: k.batch_loss.grad.bind(ctx, &nn),
             optim: k.optim.bind(
                 ctx,
                 &[
@@ -652,6 +699,16 @@ impl TrainGroups {
                 hyper,
             ),
         }
+    }
+}
+
+/// `Hyper.loss_metric` of `shaders/uniforms.wgsl`.
+fn anyloss_metric_code(m: AnyLossMetric) -> u32 {
+    match m {
+        AnyLossMetric::Accuracy => 0,
+        AnyLossMetric::FBeta => 1,
+        AnyLossMetric::GMean => 2,
+        AnyLossMetric::BalancedAccuracy => 3,
     }
 }
 
@@ -683,7 +740,7 @@ fn hyper_uniform(
         sigmoid_alpha: 0.0,
         w_total: s.n_classes as f32,
         opt_variant: 0,
-        _q0: 0,
+        loss_metric: 0,
         train_lo: 0,
         train_hi: u32_of(n_params)?,
         head_scale: match s.head {
@@ -692,9 +749,9 @@ fn hyper_uniform(
         },
         tau: s.tau_normalization.unwrap_or(0.0),
         pred_scale: s.prediction_scale,
-        _r0: 0.0,
-        _r1: 0.0,
-        _r2: 0.0,
+        loss_alpha: 0.0,
+        loss_beta: 0.0,
+        loss_eps: 0.0,
         // Plain cross-entropy until `set_loss`: weight 1, no offset or margin for every class.
         class_terms: [[1.0, 0.0, 0.0, 0.0]; MAX_CLASSES],
     };

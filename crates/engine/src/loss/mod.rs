@@ -409,13 +409,35 @@ pub struct Loss {
     kind: BuiltLoss,
 }
 
-/// How the GPU evaluates the link between logits and probabilities in a [`GpuLossForm`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the GPU evaluates the loss on the logits in a [`GpuLossForm`].
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum GpuOutput {
     /// Softmax over the classes.
     Softmax,
     /// One sigmoid per class (the sigmoid focal loss).
     Sigmoid,
+    /// Self-adjusting Dice on the softmax probability of the gold class, mean over the batch
+    /// (`dice.rs`; per row, like the softmax family).
+    SelfAdjustingDice { alpha: f32, gamma: f32 },
+    /// Batch soft Dice (`dice.rs`): sums over the whole batch, then a per-row gradient.
+    BatchSoftDice { gamma: f32 },
+    /// AnyLoss (`anyloss.rs`): a soft confusion matrix over the batch, then a per-row gradient.
+    AnyLoss {
+        metric: AnyLossMetric,
+        beta: f32,
+        amplifier: f32,
+        eps: f32,
+    },
+}
+
+impl GpuOutput {
+    /// True for the forms whose gradient needs sums over the whole batch first.
+    pub fn is_batch_level(&self) -> bool {
+        matches!(
+            self,
+            GpuOutput::BatchSoftDice { .. } | GpuOutput::AnyLoss { .. }
+        )
+    }
 }
 
 /// A built loss written as numbers a GPU kernel can apply (f32, one entry per class).
@@ -433,7 +455,9 @@ pub enum GpuOutput {
 /// otherwise, or 1 when `sigmoid_alpha` is `None`; offsets, margins and smoothing are unused (0) and
 /// `scale` is 1. The batch loss is `Σ_i ℓ_i / D`.
 ///
-/// Dice and AnyLoss are batch-level and have no such form ([`Loss::gpu_form`] returns `None`).
+/// **Dice, AnyLoss**: the parameters travel in `output`; class weights are 1, offsets, margins and
+/// smoothing 0, and `reduction` is `WeightedMean`, so `D` is the batch size (the self-adjusting
+/// Dice's mean; the batch-level forms ignore `D`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GpuLossForm {
     pub output: GpuOutput,
@@ -519,7 +543,36 @@ impl Loss {
                 sigmoid_alpha: f.alpha.map(|a| a as f32),
                 reduction: f.reduction,
             }),
-            BuiltLoss::Dice(_) | BuiltLoss::AnyLoss(_) => None,
+            BuiltLoss::Dice(d) => Some(self.batch_form(match d.form {
+                DiceForm::SelfAdjusting => GpuOutput::SelfAdjustingDice {
+                    alpha: d.alpha as f32,
+                    gamma: d.gamma as f32,
+                },
+                DiceForm::BatchSoft => GpuOutput::BatchSoftDice {
+                    gamma: d.gamma as f32,
+                },
+            })),
+            BuiltLoss::AnyLoss(a) => Some(self.batch_form(GpuOutput::AnyLoss {
+                metric: a.metric,
+                beta: a.beta as f32,
+                amplifier: a.amplifier as f32,
+                eps: a.eps as f32,
+            })),
+        }
+    }
+
+    /// The GPU form of a loss without class weights, offsets or margins.
+    fn batch_form(&self, output: GpuOutput) -> GpuLossForm {
+        GpuLossForm {
+            output,
+            class_weights: vec![1.0; self.n_classes],
+            logit_offsets: vec![0.0; self.n_classes],
+            margins: vec![0.0; self.n_classes],
+            scale: 1.0,
+            gamma: 0.0,
+            label_smoothing: 0.0,
+            sigmoid_alpha: None,
+            reduction: Reduction::WeightedMean,
         }
     }
 

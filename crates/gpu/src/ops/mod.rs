@@ -7,6 +7,7 @@
 //! dispatches differ only in those two offsets.
 
 pub(crate) mod backward;
+pub(crate) mod batch_loss;
 pub(crate) mod forward;
 pub(crate) mod knn;
 pub(crate) mod optim;

@@ -115,6 +115,69 @@ fn sigmoid_row(i: u32, y: u32) {
     work[hyp.scratch_off + i] = total;
 }
 
+// Self-adjusting Dice (crates/engine/src/loss/dice.rs): with p = p_y, r = 1 − p (as Σ_{j≠y} p_j),
+// q = r^α p, n_i = 1 − (2q + γ)/(q + 1 + γ); ∂n_i/∂q = −(2 + γ)/(q + 1 + γ)²,
+// ∂q/∂z_y = p r^α (r − α p), ∂q/∂z_j = −∂q/∂z_y · p_j / r. The batch mean comes from D = rows.
+fn self_adjusting_dice_row(i: u32, y: u32) {
+    let k = lay.fan_out;
+    let z0 = lay.a_off + i * k;
+    let d0 = lay.d_off + i * k;
+    var m = -3.0e38;
+    for (var c = 0u; c < k; c++) {
+        m = max(m, work[z0 + c]);
+    }
+    var sum_all = 0.0;
+    var sum_others = 0.0;
+    for (var c = 0u; c < k; c++) {
+        let e = exp(work[z0 + c] - m);
+        sum_all += e;
+        if c != y {
+            sum_others += e;
+        }
+    }
+    let p = exp(work[z0 + y] - m) / sum_all;
+    let rest = sum_others / sum_all;
+    let alpha = hyp.loss_alpha;
+    var rest_a = 1.0;
+    if alpha != 0.0 {
+        rest_a = select(0.0, pow(rest, alpha), rest > 0.0);
+    }
+    let q = rest_a * p;
+    let gamma = hyp.loss_gamma;
+    let den = q + 1.0 + gamma;
+    let dl_dq = -(2.0 + gamma) / (den * den);
+    let d_y = p * rest_a * (rest - alpha * p);
+    for (var c = 0u; c < k; c++) {
+        var dq = 0.0;
+        if c == y {
+            dq = d_y;
+        } else if sum_others > 0.0 {
+            dq = -d_y * (exp(work[z0 + c] - m) / sum_others);
+        }
+        work[d0 + c] = dl_dq * dq * cur.inv_denom;
+    }
+    work[hyp.scratch_off + i] = 1.0 - (2.0 * q + gamma) / den;
+}
+
+// The batch-level losses first need every row's softmax probabilities: they go into the delta rows,
+// which batch_loss.wgsl then turns into ∂L/∂z in place.
+fn probabilities_row(i: u32) {
+    let k = lay.fan_out;
+    let z0 = lay.a_off + i * k;
+    let d0 = lay.d_off + i * k;
+    var m = -3.0e38;
+    for (var c = 0u; c < k; c++) {
+        m = max(m, work[z0 + c]);
+    }
+    var sum_all = 0.0;
+    for (var c = 0u; c < k; c++) {
+        sum_all += exp(work[z0 + c] - m);
+    }
+    for (var c = 0u; c < k; c++) {
+        work[d0 + c] = exp(work[z0 + c] - m) / sum_all;
+    }
+}
+
 @compute @workgroup_size(64)
 fn xent_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let i = thread_index(gid, nwg);
@@ -122,10 +185,19 @@ fn xent_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
         return;
     }
     let y = labels[row_index[cur.row_offset + i]];
-    if hyp.loss_output == 1u {
-        sigmoid_row(i, y);
-    } else {
-        softmax_row(i, y);
+    switch hyp.loss_output {
+        case 1u: {
+            sigmoid_row(i, y);
+        }
+        case 2u: {
+            self_adjusting_dice_row(i, y);
+        }
+        case 3u, 4u: {
+            probabilities_row(i);
+        }
+        default: {
+            softmax_row(i, y);
+        }
     }
 }
 

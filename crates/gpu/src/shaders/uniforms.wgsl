@@ -51,7 +51,8 @@ struct Step {
 struct Hyper {
     n_params: u32,
     scratch_off: u32,
-    // 0: softmax family; 1: one sigmoid per class.
+    // 0: softmax family; 1: one sigmoid per class; 2: self-adjusting Dice (per row);
+    // 3: batch soft Dice, 4: AnyLoss (batch-level: shaders/batch_loss.wgsl).
     loss_output: u32,
     has_alpha: u32,
     beta1: f32,
@@ -67,7 +68,8 @@ struct Hyper {
     w_total: f32,
     // 0: Adam with L2 / heavy-ball SGD; 1: AdamW (decoupled decay) / Nesterov SGD.
     opt_variant: u32,
-    _q0: u32,
+    // AnyLoss metric: 0 accuracy, 1 F_β, 2 G-mean, 3 balanced accuracy.
+    loss_metric: u32,
     // Parameters the optimizer updates: [train_lo, train_hi) (the output layer in stage 2).
     train_lo: u32,
     train_hi: u32,
@@ -75,9 +77,11 @@ struct Hyper {
     tau: f32,
     // Logits are multiplied by this before the prediction softmax (LDAM's s; 1 otherwise).
     pred_scale: f32,
-    _r0: f32,
-    _r1: f32,
-    _r2: f32,
+    // Self-adjusting Dice: α; AnyLoss: the amplifier L.
+    loss_alpha: f32,
+    // AnyLoss: β of F_β and the guard ε.
+    loss_beta: f32,
+    loss_eps: f32,
     // Per class c: x = loss weight, y = additive logit offset, z = margin (LDAM).
     class_terms: array<vec4<f32>, 10>,
 }
