@@ -692,6 +692,16 @@ fn evaluate_gpu_form(form: &imlab_engine::loss::GpuLossForm, b: &Batch) -> f64 {
                     total += w[y] * at * (1.0 - pt).powf(f64::from(form.gamma)) * -pt.ln();
                 }
             }
+            GpuOutput::SelfAdjustingDice { alpha, gamma } => {
+                let s: f64 = z.iter().map(|v| v.exp()).sum();
+                let p = z[y].exp() / s;
+                let q = (1.0 - p).powf(f64::from(alpha)) * p;
+                let g = f64::from(gamma);
+                total += w[y] * (1.0 - (2.0 * q + g) / (q + 1.0 + g));
+            }
+            GpuOutput::BatchSoftDice { .. } | GpuOutput::AnyLoss { .. } => {
+                unreachable!("batch-level forms are checked by their parameters")
+            }
         }
     }
     total / d
@@ -704,6 +714,28 @@ fn gpu_form_describes_the_loss() {
         let b = random_batch(&mut rng, 4, 10, 1.0);
         let loss = s.build(&b.counts).unwrap();
         match loss.gpu_form() {
+            Some(form) if form.output.is_batch_level() => {
+                // Sums over the batch: the kernel follows dice.rs / anyloss.rs with these numbers.
+                assert_eq!(form.class_weights, vec![1.0; 4]);
+                let expected = match &s {
+                    LossSpec::Dice { gamma, .. } => GpuOutput::BatchSoftDice {
+                        gamma: *gamma as f32,
+                    },
+                    LossSpec::AnyLoss {
+                        metric,
+                        beta,
+                        amplifier,
+                        eps,
+                    } => GpuOutput::AnyLoss {
+                        metric: *metric,
+                        beta: *beta as f32,
+                        amplifier: *amplifier as f32,
+                        eps: *eps as f32,
+                    },
+                    other => panic!("{other:?} has a batch-level GPU form"),
+                };
+                assert_eq!(form.output, expected, "{s:?}");
+            }
             Some(form) => {
                 assert_eq!(form.class_weights.len(), 4);
                 let want = evaluate_gpu_form(&form, &b);
@@ -714,10 +746,7 @@ fn gpu_form_describes_the_loss() {
                     "{s:?}: loss {got}, form {want}"
                 );
             }
-            None => assert!(matches!(
-                s,
-                LossSpec::Dice { .. } | LossSpec::AnyLoss { .. }
-            )),
+            None => panic!("{s:?} has no GPU form"),
         }
     }
 }
