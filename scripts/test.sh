@@ -17,14 +17,19 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo clippy (app on wasm32)"
+step "cargo clippy (app and the GPU browser test on wasm32)"
 cargo clippy -p imbalance-lab --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p imlab-gpu --target wasm32-unknown-unknown --tests -- -D warnings
 
 step "cargo test (native: engine, GPU parity on lavapipe, CLI)"
 cargo test --workspace
 
 step "engine determinism on wasm32 (Node.js): same fingerprint as native"
 cargo test -p imlab-engine --target wasm32-unknown-unknown --test determinism
+
+step "GPU kernels in headless Chromium (WebGPU on SwiftShader) against the CPU path"
+CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" \
+  cargo test -p imlab-gpu --target wasm32-unknown-unknown --test browser -- --nocapture
 
 step "trunk build --release"
 trunk build --release --offline
