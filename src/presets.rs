@@ -60,8 +60,8 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "logit-adjustment-long-tail",
         title: "Logit adjustment on a long tail",
-        story: "Five classes whose sizes fall exponentially from 400 to 8 rows. The logit-adjusted loss adds τ·log(prior) to the logits while training, so the tail classes get their share of the plane; compare with plain cross-entropy.",
-        fragment: "v=2&dataset.generator=blobs&dataset.counts.kind=exponential&dataset.counts.n_max=400&dataset.counts.rho=50&dataset.counts.classes=5&loss.kind=logit_adjusted&loss.tau=1",
+        story: "Five overlapping classes whose sizes fall exponentially from 400 to 8 rows. The logit-adjusted loss adds τ·log(prior) to the logits while training, so the tail classes get their share of the plane. Switch the loss to cross-entropy: accuracy goes up a little, balanced accuracy drops (about 0.75 → 0.63 after 30 epochs).",
+        fragment: "v=2&dataset.generator=blobs&dataset.noise=1.2&dataset.counts.kind=exponential&dataset.counts.n_max=400&dataset.counts.rho=50&dataset.counts.classes=5&loss.kind=logit_adjusted&loss.tau=1",
     },
     Preset {
         id: "thresholding-recovers-recall",
@@ -73,7 +73,7 @@ pub const PRESETS: &[Preset] = &[
         id: "label-noise-long-tail",
         title: "Label noise meets a long tail",
         story: "Four classes on a long tail, and 20% of the minority labels flipped to the majority. Inverse-frequency weights now also amplify the flipped points: the rare classes are hurt twice.",
-        fragment: "v=2&dataset.generator=blobs&dataset.counts.kind=exponential&dataset.counts.n_max=400&dataset.counts.rho=20&dataset.counts.classes=4&dataset.label_noise.kind=toward_majority&dataset.label_noise.rate=0.2&loss.kind=weighted_ce&loss.weights.scheme=inverse_frequency",
+        fragment: "v=2&dataset.generator=blobs&dataset.noise=1&dataset.counts.kind=exponential&dataset.counts.n_max=400&dataset.counts.rho=20&dataset.counts.classes=4&dataset.label_noise.kind=toward_majority&dataset.label_noise.rate=0.2&loss.kind=weighted_ce&loss.weights.scheme=inverse_frequency",
     },
 ];
 

@@ -17,6 +17,8 @@ pub fn Header() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let link = expect_context::<LinkState>();
     provide_context(ChosenPreset(RwSignal::new(None)));
+    // The theme applies even when its toggle is hidden (`hide=theme`).
+    theme::apply(theme::initial(), false);
     let label = move || ui.backend.with(|b| b.label.clone());
     let is_cpu = move || ui.backend.with(|b| b.label == "CPU");
     view! {
@@ -135,7 +137,6 @@ fn ShareButton() -> impl IntoView {
 #[component]
 fn ThemeToggle() -> impl IntoView {
     let current = RwSignal::new(theme::initial());
-    theme::apply(current.get_untracked(), false);
     let ui = expect_context::<Ui>();
     let flip = move |_| {
         let next = current.get_untracked().other();

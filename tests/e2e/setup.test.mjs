@@ -145,7 +145,21 @@ test('the ratio slider and the panel stay in step; every control is labelled', a
     await r.fill('0.5');
     await r.dispatchEvent('change');
     await page.waitForFunction(() => document.querySelector('[data-testid="ratio"]').value === '0.5', null, { timeout: 10_000 });
-    assert.deepEqual((await snapshot(page)).train_counts.length, 2);
+    assert.equal((await snapshot(page)).config.dataset.counts.ratio, 0.5);
+
+    // Data: generator, an imbalance profile with more classes, label noise.
+    assert.equal(await byId(page, 'field-dataset-source-kind').inputValue(), 'generated');
+    await byId(page, 'field-dataset-generator').selectOption('blobs');
+    await page.waitForFunction(() => location.hash.includes('dataset.generator=blobs'), null, { timeout: 10_000 });
+    await byId(page, 'field-dataset-counts-kind').selectOption('exponential');
+    await page.waitForFunction(() => location.hash.includes('dataset.counts.kind=exponential'), null, { timeout: 10_000 });
+    const classes = byId(page, 'field-dataset-counts-classes');
+    await classes.fill('4');
+    await classes.dispatchEvent('change');
+    await page.waitForFunction(() => JSON.parse(window.imlab.snapshot()).train_counts.length === 4, null, { timeout: 10_000 });
+    await byId(page, 'field-dataset-label-noise-kind').selectOption('uniform');
+    await page.waitForFunction(() => location.hash.includes('dataset.label_noise.kind=uniform'), null, { timeout: 10_000 });
+    assert.equal((await snapshot(page)).config.dataset.label_noise.rate, 0.1);
 
     // Accessible names for every control of the page.
     const unlabelled = await page.evaluate(() =>

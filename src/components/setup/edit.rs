@@ -88,7 +88,8 @@ pub fn choices(root: &Value, path: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Whether `name` is read but written back as another name (an alias).
+/// Whether `name` is read but written back as another name (an alias). A variant written as
+/// nothing at all (the default of a skipped field, like no label noise) is not an alias.
 fn is_alias(root: &Value, path: &[String], name: &str) -> bool {
     let is_tag = path.last().is_some_and(|l| l == "kind" || l == "scheme");
     let mut probe = root.clone();
@@ -101,7 +102,10 @@ fn is_alias(root: &Value, path: &[String], name: &str) -> bool {
         set(&mut probe, path, Value::String(name.into()));
     }
     match parse(&probe) {
-        Ok(cfg) => get(&to_value(&cfg), path).and_then(Value::as_str) != Some(name),
+        Ok(cfg) => match get(&to_value(&cfg), path) {
+            Some(Value::String(written)) => written != name,
+            _ => false,
+        },
         Err(_) => false,
     }
 }
@@ -229,6 +233,24 @@ mod tests {
         assert_eq!(acts, ["relu", "tanh", "gelu", "sigmoid"]);
         assert!(choices(&r, &path(&["sampler", "sampling_strategy"])).is_empty());
         assert!(choices(&r, &path(&["dataset", "generator"])).contains(&"spiral".to_string()));
+        // Variants that serialize to nothing (skipped defaults) are still offered.
+        let mut with_source = r.clone();
+        set(
+            &mut with_source,
+            &path(&["dataset", "source"]),
+            serde_json::json!({"kind": "generated"}),
+        );
+        let sources = choices(&with_source, &path(&["dataset", "source", "kind"]));
+        assert!(sources.contains(&"generated".to_string()), "{sources:?}");
+        assert!(sources.contains(&"bundled".to_string()), "{sources:?}");
+        let mut with_noise = r.clone();
+        set(
+            &mut with_noise,
+            &path(&["dataset", "label_noise"]),
+            serde_json::json!({"kind": "none"}),
+        );
+        let noise = choices(&with_noise, &path(&["dataset", "label_noise", "kind"]));
+        assert_eq!(noise, ["none", "uniform", "toward_majority"]);
     }
 
     #[test]

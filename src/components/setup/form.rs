@@ -19,8 +19,23 @@ fn dom_id(path: &[String]) -> String {
     format!("setup-{}", path.join("-"))
 }
 
-/// `k_neighbors` → `k neighbors`.
+/// `k_neighbors` → `K neighbors`; a few names read better spelt out.
 fn humanize(name: &str) -> String {
+    let spelt = match name {
+        "hidden" => Some("Hidden layers"),
+        "test_fraction" => Some("Test fraction"),
+        "n_max" => Some("Largest class (n_max)"),
+        "rho" => Some("Imbalance factor ρ"),
+        "mu" => Some("Minority share μ"),
+        "lr" => Some("Learning rate"),
+        "tau" => Some("τ"),
+        "gamma" => Some("γ"),
+        "epsilon" => Some("ε"),
+        _ => None,
+    };
+    if let Some(s) = spelt {
+        return s.to_string();
+    }
     let s = name.replace('_', " ");
     let mut c = s.chars();
     match c.next() {

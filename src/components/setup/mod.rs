@@ -99,12 +99,13 @@ pub fn SetupPanel() -> impl IntoView {
             <section class="setup-section" data-testid=format!("setup-{name}") hidden=move || hidden(name)
                 aria-label=title>
                 <h3>{title}</h3>
-                {move || draft.with(|root| body(c, root))}
+                // First in the section and sticky, so it stays in view beside the controls.
                 <Show when=move || message().is_some()>
                     <p class="setup-error" role="alert" data-testid=format!("setup-error-{name}")>
                         {message}
                     </p>
                 </Show>
+                {move || draft.with(|root| body(c, root))}
             </section>
         }
     };
