@@ -250,7 +250,7 @@ pub fn leaf(ctx: SetupCtx, root: &Value, path: Path, method: &str) -> AnyView {
                 ctx.commit(next);
             };
             if options.is_empty() {
-                let list = (name == "sampling_strategy").then(|| "sampling-strategies");
+                let list = (name == "sampling_strategy").then_some("sampling-strategies");
                 view! {
                     <input id=id.clone() type="text" data-testid=tid prop:value=s.clone() list=list
                         on:change=move |ev| commit(event_target_value(&ev))
