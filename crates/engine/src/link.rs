@@ -181,7 +181,8 @@ fn apply_group(
         let value = unflatten(top, flat, existing);
         let mut cfg = to_value(&out.config);
         cfg[top] = value;
-        serde_json::from_value::<ExperimentConfig>(cfg).map_err(|e| e.to_string())
+        serde_json::from_value::<ExperimentConfig>(cfg)
+            .map_err(|e| without_old_tags(&e.to_string()))
     };
     match try_build(&flat) {
         Ok(cfg) => {
@@ -279,6 +280,18 @@ pub fn migrate_json(value: &mut Value) -> Result<(), String> {
     }
     value["version"] = Value::from(CONFIG_VERSION);
     Ok(())
+}
+
+/// serde's `expected one of ...` lists the version-1 sampler tags too (they are read as aliases);
+/// a message should offer only the current names.
+fn without_old_tags(message: &str) -> String {
+    let mut out = message.to_string();
+    for (old, _) in SamplerSpec::V1_TAGS {
+        out = out
+            .replace(&format!("`{old}`, "), "")
+            .replace(&format!(", `{old}`"), "");
+    }
+    out
 }
 
 fn to_value(config: &ExperimentConfig) -> Value {
@@ -601,6 +614,18 @@ mod tests {
         assert_eq!(c.sampler.name(), "tomek");
         let out = serde_json::to_value(&c).expect("serializes");
         assert_eq!(out["sampler"]["kind"], "tomek");
+    }
+
+    #[test]
+    fn a_bad_sampler_names_only_current_tags() {
+        let p = parse_fragment("v=2&sampler.kind=nope", &ExperimentConfig::default());
+        assert_eq!(p.issues.len(), 1, "{:?}", p.issues);
+        let m = &p.issues[0].message;
+        assert!(m.contains("`rus`") && m.contains("`smote`"), "{m}");
+        assert!(
+            !m.contains("random_under_sampler") && !m.contains("near_miss"),
+            "{m}"
+        );
     }
 
     #[test]
