@@ -1,7 +1,6 @@
 //! The page: header, notices, toolbar, the decision boundary and the metric panels. Also the
 //! keyboard shortcuts and `window.imlab`.
 
-use imlab_engine::ExperimentConfig;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -9,22 +8,26 @@ use crate::components::boundary::BoundaryPanel;
 use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
 use crate::components::error::ErrorBanner;
-use crate::components::header::{BackendNotice, Header};
+use crate::components::header::{BackendNotice, Header, LinkNotice};
 use crate::components::loss::LossPanel;
 use crate::components::recall::RecallPanel;
 use crate::components::scores::ScoresPanel;
+use crate::components::setup::SetupPanel;
 use crate::keys::{command_for, KeyCommand};
 use crate::runner::Controller;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let ctl = Controller::new(ExperimentConfig::default());
+    let (link, config) = crate::url::read();
+    provide_context(link);
+    let ctl = Controller::new(config);
     provide_context(ctl.ui);
     provide_context(ctl);
     if let Err(e) = crate::js_api::install(ctl) {
         leptos::logging::warn!("window.imlab not installed: {e:?}");
     }
     use_shortcuts(ctl);
+    crate::url::keep_in_sync(ctl, link);
     let ui = ctl.ui;
     let _ = window_event_listener(leptos::ev::resize, move |_| ui.redraw());
     ctl.start();
@@ -32,9 +35,11 @@ pub fn App() -> impl IntoView {
         <div class="app">
             <Header/>
             <BackendNotice/>
+            <LinkNotice/>
             <ErrorBanner/>
             <Controls/>
             <main class="workspace">
+                <SetupPanel/>
                 <BoundaryPanel/>
                 <div class="metrics">
                     <ScoresPanel/>

@@ -2,14 +2,18 @@
 
 mod app;
 mod backend;
+mod catalog;
 mod charts;
 mod components;
 mod files;
 mod js_api;
 mod keys;
 mod lab;
+mod presets;
 mod runner;
 mod state;
+mod theme;
+mod url;
 
 fn main() {
     console_error_panic_hook::set_once();

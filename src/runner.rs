@@ -60,6 +60,7 @@ impl Controller {
         };
         let ui = Ui::new(lab.snapshot().clone(), minority_ratio(lab.config()));
         ui.error.set(error);
+        ui.config.set(lab.config().clone());
         let session = Session {
             lab,
             backend: Backend::Cpu,
@@ -172,6 +173,7 @@ impl Controller {
             self.ui.backend.set(status);
         }
         self.ui.ratio.set(minority_ratio(s.lab.config()));
+        self.ui.config.set(s.lab.config().clone());
         self.ui.error.set(None);
         self.publish(&s);
         true

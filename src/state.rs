@@ -2,7 +2,7 @@
 //! the runner's session (plain Rust, borrowed by the canvases when they draw); components read only
 //! these signals and send commands through [`crate::runner::Controller`].
 
-use imlab_engine::Snapshot;
+use imlab_engine::{ExperimentConfig, Snapshot};
 use leptos::prelude::*;
 
 use crate::backend::BackendStatus;
@@ -22,6 +22,9 @@ pub struct Ui {
     pub speed: RwSignal<u64>,
     /// Bumped whenever the grid or the snapshot changes, and on resize: the canvases redraw on it.
     pub revision: RwSignal<u64>,
+    /// The running experiment's config; set by the controller whenever one is applied (the Setup
+    /// panel and the URL follow it).
+    pub config: RwSignal<ExperimentConfig>,
 }
 
 impl Ui {
@@ -34,6 +37,7 @@ impl Ui {
             ratio: RwSignal::new(ratio),
             speed: RwSignal::new(DEFAULT_SPEED),
             revision: RwSignal::new(0),
+            config: RwSignal::new(ExperimentConfig::default()),
         }
     }
 

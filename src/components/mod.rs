@@ -9,3 +9,4 @@ pub mod header;
 pub mod loss;
 pub mod recall;
 pub mod scores;
+pub mod setup;

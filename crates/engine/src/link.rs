@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::experiment::{ExperimentConfig, CONFIG_VERSION};
+use crate::resample::SamplerSpec;
 
 /// Keys that describe a result rather than the experiment; accepted and kept, never applied.
 pub const INFO_KEYS: [&str; 2] = ["made_on", "hide"];
@@ -180,7 +181,8 @@ fn apply_group(
         let value = unflatten(top, flat, existing);
         let mut cfg = to_value(&out.config);
         cfg[top] = value;
-        serde_json::from_value::<ExperimentConfig>(cfg).map_err(|e| e.to_string())
+        serde_json::from_value::<ExperimentConfig>(cfg)
+            .map_err(|e| without_old_tags(&e.to_string()))
     };
     match try_build(&flat) {
         Ok(cfg) => {
@@ -232,17 +234,64 @@ fn apply_group(
     }
 }
 
-/// Upgrades the keys of an older link version in place.
-fn migrate(version: &str, _pairs: &mut BTreeMap<String, String>) -> Result<(), String> {
+/// Upgrades the keys of an older link version (`v=`) in place to [`CONFIG_VERSION`].
+///
+/// * 1 → 2: the under-samplers' `sampler.kind` long tags became the short names the CLI and
+///   `SamplerSpec::name` use (`random_under_sampler` → `rus`, `tomek_links` → `tomek`, ...; see
+///   [`SamplerSpec::V1_TAGS`]). Nothing else changed.
+pub fn migrate(version: &str, pairs: &mut BTreeMap<String, String>) -> Result<(), String> {
     match version.parse::<u32>() {
         Ok(v) if v > CONFIG_VERSION => Err(format!(
             "this link was made by a newer version ({v}); this build reads up to {CONFIG_VERSION}. Settings it knows were applied"
         )),
+        Ok(1) => {
+            if let Some(kind) = pairs.get_mut("sampler.kind") {
+                if let Some((_, new)) = SamplerSpec::V1_TAGS.iter().find(|(old, _)| old == kind) {
+                    *kind = (*new).to_string();
+                }
+            }
+            Ok(())
+        }
         Ok(_) => Err(format!(
             "version {version} is not a version this build knows; settings it recognises were applied"
         )),
         Err(_) => Err(format!("`{version}` is not a version number")),
     }
+}
+
+/// Upgrades a config's JSON (as read from a file) from an older `version` to [`CONFIG_VERSION`],
+/// the same changes [`migrate`] makes to a link. A missing `version` is taken as current.
+pub fn migrate_json(value: &mut Value) -> Result<(), String> {
+    let Some(version) = value.get("version").and_then(Value::as_u64) else {
+        return Ok(());
+    };
+    if version == u64::from(CONFIG_VERSION) {
+        return Ok(());
+    }
+    let mut pairs = BTreeMap::new();
+    if let Some(kind) = value.pointer("/sampler/kind").and_then(Value::as_str) {
+        pairs.insert("sampler.kind".to_string(), kind.to_string());
+    }
+    migrate(&version.to_string(), &mut pairs)?;
+    if let Some(kind) = pairs.remove("sampler.kind") {
+        if let Some(slot) = value.pointer_mut("/sampler/kind") {
+            *slot = Value::String(kind);
+        }
+    }
+    value["version"] = Value::from(CONFIG_VERSION);
+    Ok(())
+}
+
+/// serde's `expected one of ...` lists the version-1 sampler tags too (they are read as aliases);
+/// a message should offer only the current names.
+fn without_old_tags(message: &str) -> String {
+    let mut out = message.to_string();
+    for (old, _) in SamplerSpec::V1_TAGS {
+        out = out
+            .replace(&format!("`{old}`, "), "")
+            .replace(&format!(", `{old}`"), "");
+    }
+    out
 }
 
 fn to_value(config: &ExperimentConfig) -> Value {
@@ -492,5 +541,98 @@ mod tests {
         }
         let long = "a".repeat(MAX_LINK_BYTES + 1);
         assert_eq!(parse_fragment(&long, &base).config, base);
+    }
+
+    /// Links written by the version-1 build (checked with its `imlab run --link`), read by this one.
+    #[test]
+    fn version_1_links_are_migrated() {
+        use crate::resample::{EditedNearestNeighbours, KindSel, NearMiss, RandomUnderSampler};
+        let base = ExperimentConfig::default();
+        let p = parse_fragment(
+            "#v=1&sampler.kind=random_under_sampler&sampler.sampling_strategy=auto&sampler.replacement=false&seed=7",
+            &base,
+        );
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(
+            p.config.sampler,
+            SamplerSpec::RandomUnderSampler(RandomUnderSampler::default())
+        );
+        assert_eq!(p.config.seed, 7);
+        let again = to_fragment(&p.config, &BTreeMap::new());
+        assert!(again.starts_with("v=2&"), "{again}");
+        assert!(again.contains("sampler.kind=rus"), "{again}");
+        assert!(!again.contains("random_under_sampler"), "{again}");
+
+        let p = parse_fragment(
+            "v=1&sampler.kind=near_miss&sampler.version=2&dataset.counts.ratio=0.1",
+            &base,
+        );
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        let SamplerSpec::NearMiss(nm) = &p.config.sampler else {
+            panic!("{:?}", p.config.sampler);
+        };
+        assert_eq!(nm.version, 2);
+        assert_eq!(p.config.sampler.name(), "nearmiss2");
+        assert_eq!(NearMiss::default().version, 1);
+
+        let p = parse_fragment(
+            "v=1&sampler.kind=edited_nearest_neighbours&sampler.kind_sel=mode&sampler.n_neighbors=5",
+            &base,
+        );
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        let SamplerSpec::EditedNearestNeighbours(e) = &p.config.sampler else {
+            panic!("{:?}", p.config.sampler);
+        };
+        assert_eq!(e.kind_sel, KindSel::Mode);
+        assert_eq!(e.n_neighbors, 5);
+        assert_ne!(e, &EditedNearestNeighbours::default());
+
+        // Over-samplers kept their tags: a v1 SMOTE link means the same in v2.
+        let v1 = parse_fragment("v=1&sampler.kind=smote&sampler.k_neighbors=3", &base);
+        let v2 = parse_fragment("v=2&sampler.kind=smote&sampler.k_neighbors=3", &base);
+        assert!(v1.issues.is_empty() && v2.issues.is_empty());
+        assert_eq!(v1.config, v2.config);
+    }
+
+    #[test]
+    fn every_v1_tag_maps_to_a_known_v2_tag() {
+        let names = SamplerSpec::known_names();
+        for (old, new) in SamplerSpec::V1_TAGS {
+            assert!(names.contains(&new), "{new} not in {names:?}");
+            assert!(!names.contains(&old), "{old} still listed in {names:?}");
+            let mut pairs = BTreeMap::from([("sampler.kind".to_string(), old.to_string())]);
+            migrate("1", &mut pairs).expect("v1 migrates");
+            assert_eq!(pairs["sampler.kind"], new);
+        }
+    }
+
+    #[test]
+    fn version_1_json_is_migrated() {
+        let json = r#"{"version":1,"sampler":{"kind":"tomek_links","sampling_strategy":"all"}}"#;
+        let c = ExperimentConfig::from_json(json).expect("a v1 config loads");
+        assert_eq!(c.version, CONFIG_VERSION);
+        assert_eq!(c.sampler.name(), "tomek");
+        let out = serde_json::to_value(&c).expect("serializes");
+        assert_eq!(out["sampler"]["kind"], "tomek");
+    }
+
+    #[test]
+    fn a_bad_sampler_names_only_current_tags() {
+        let p = parse_fragment("v=2&sampler.kind=nope", &ExperimentConfig::default());
+        assert_eq!(p.issues.len(), 1, "{:?}", p.issues);
+        let m = &p.issues[0].message;
+        assert!(m.contains("`rus`") && m.contains("`smote`"), "{m}");
+        assert!(
+            !m.contains("random_under_sampler") && !m.contains("near_miss"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn a_newer_version_is_reported() {
+        let p = parse_fragment("v=3&seed=5", &ExperimentConfig::default());
+        assert_eq!(p.config.seed, 5);
+        assert_eq!(p.issues.len(), 1);
+        assert_eq!(p.issues[0].key, "v");
     }
 }

@@ -158,40 +158,36 @@ fn spec(kind: &str, params: &Map<String, Value>, extra: Value) -> SamplerSpec {
 fn run_deterministic(c: &Case, data: &Dataset) -> Option<(Vec<usize>, Option<usize>)> {
     let p = &c.params;
     let out = match c.method.as_str() {
-        "tomek" => match spec("tomek_links", p, json!({})) {
+        "tomek" => match spec("tomek", p, json!({})) {
             SamplerSpec::TomekLinks(s) => (s.sample_indices(data).unwrap(), None),
             _ => unreachable!(),
         },
-        "enn" => match spec("edited_nearest_neighbours", p, json!({})) {
+        "enn" => match spec("enn", p, json!({})) {
             SamplerSpec::EditedNearestNeighbours(s) => (s.sample_indices(data).unwrap(), None),
             _ => unreachable!(),
         },
-        "renn" => match spec("repeated_edited_nearest_neighbours", p, json!({})) {
+        "renn" => match spec("renn", p, json!({})) {
             SamplerSpec::RepeatedEditedNearestNeighbours(s) => {
                 let r = s.run(data).unwrap();
                 (r.kept, Some(r.n_iter))
             }
             _ => unreachable!(),
         },
-        "allknn" => match spec("all_knn", p, json!({})) {
+        "allknn" => match spec("allknn", p, json!({})) {
             SamplerSpec::AllKnn(s) => (s.sample_indices(data).unwrap(), None),
             _ => unreachable!(),
         },
-        "ncr" => match spec("neighbourhood_cleaning_rule", p, json!({})) {
+        "ncr" => match spec("ncr", p, json!({})) {
             SamplerSpec::NeighbourhoodCleaningRule(s) => (s.sample_indices(data).unwrap(), None),
             _ => unreachable!(),
         },
-        "nearmiss" => match spec("near_miss", p, json!({})) {
+        "nearmiss" => match spec("nearmiss", p, json!({})) {
             SamplerSpec::NearMiss(s) => (s.sample_indices(data).unwrap(), None),
             _ => unreachable!(),
         },
         "cnn" | "cnn_compat" => {
             let compat = c.method == "cnn_compat";
-            match spec(
-                "condensed_nearest_neighbour",
-                p,
-                json!({ "imblearn_compat": compat }),
-            ) {
+            match spec("cnn", p, json!({ "imblearn_compat": compat })) {
                 SamplerSpec::CondensedNearestNeighbour(s) => (
                     s.run_with_seeds(data, &seeds_of(&c.case)).unwrap().kept,
                     None,
@@ -199,7 +195,7 @@ fn run_deterministic(c: &Case, data: &Dataset) -> Option<(Vec<usize>, Option<usi
                 _ => unreachable!(),
             }
         }
-        "oss" => match spec("one_sided_selection", p, json!({})) {
+        "oss" => match spec("oss", p, json!({})) {
             SamplerSpec::OneSidedSelection(s) => (
                 s.run_with_seeds(data, &seeds_of(&c.case)).unwrap().kept,
                 None,
@@ -448,7 +444,7 @@ fn random_under_sampler_counts_match_reference() {
     let mut checked = 0;
     for f in fixtures() {
         for c in f.cases.iter().filter(|c| c.method == "rus") {
-            let s = match spec("random_under_sampler", &c.params, json!({})) {
+            let s = match spec("rus", &c.params, json!({})) {
                 SamplerSpec::RandomUnderSampler(s) => s,
                 _ => unreachable!(),
             };
@@ -610,12 +606,7 @@ fn cluster_centroids_counts_match_reference_and_centroids_are_means() {
 #[test]
 fn seeded_runs_are_reproducible_and_consistent() {
     let data = load_csv("under_toy_c.csv", 4);
-    for kind in [
-        "random_under_sampler",
-        "condensed_nearest_neighbour",
-        "one_sided_selection",
-        "cluster_centroids",
-    ] {
+    for kind in ["rus", "cnn", "oss", "cluster_centroids"] {
         let s: SamplerSpec = serde_json::from_value(json!({ "kind": kind })).unwrap();
         s.validate().unwrap();
         let a = s.apply(&data, &mut Rng::stream(5, "sampler")).unwrap();
@@ -638,32 +629,20 @@ fn seeded_runs_are_reproducible_and_consistent() {
 #[test]
 fn sampler_specs_round_trip_and_name_themselves() {
     let cases = [
-        (json!({"kind": "random_under_sampler"}), "rus"),
+        (json!({"kind": "rus"}), "rus"),
         (
-            json!({"kind": "tomek_links", "sampling_strategy": "all"}),
+            json!({"kind": "tomek", "sampling_strategy": "all"}),
             "tomek",
         ),
-        (
-            json!({"kind": "edited_nearest_neighbours", "kind_sel": "mode"}),
-            "enn",
-        ),
-        (
-            json!({"kind": "repeated_edited_nearest_neighbours"}),
-            "renn",
-        ),
-        (json!({"kind": "all_knn", "allow_minority": true}), "allknn"),
-        (
-            json!({"kind": "condensed_nearest_neighbour", "imblearn_compat": true}),
-            "cnn",
-        ),
-        (json!({"kind": "one_sided_selection"}), "oss"),
-        (
-            json!({"kind": "neighbourhood_cleaning_rule", "n_neighbors": 11}),
-            "ncr",
-        ),
-        (json!({"kind": "near_miss"}), "nearmiss1"),
-        (json!({"kind": "near_miss", "version": 2}), "nearmiss2"),
-        (json!({"kind": "near_miss", "version": 3}), "nearmiss3"),
+        (json!({"kind": "enn", "kind_sel": "mode"}), "enn"),
+        (json!({"kind": "renn"}), "renn"),
+        (json!({"kind": "allknn", "allow_minority": true}), "allknn"),
+        (json!({"kind": "cnn", "imblearn_compat": true}), "cnn"),
+        (json!({"kind": "oss"}), "oss"),
+        (json!({"kind": "ncr", "n_neighbors": 11}), "ncr"),
+        (json!({"kind": "nearmiss"}), "nearmiss1"),
+        (json!({"kind": "nearmiss", "version": 2}), "nearmiss2"),
+        (json!({"kind": "nearmiss", "version": 3}), "nearmiss3"),
         (
             json!({"kind": "cluster_centroids", "voting": "hard"}),
             "cluster_centroids",
@@ -675,8 +654,7 @@ fn sampler_specs_round_trip_and_name_themselves() {
         let back: SamplerSpec = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
         assert_eq!(back, s);
     }
-    let s: SamplerSpec =
-        serde_json::from_value(json!({"kind": "edited_nearest_neighbours"})).unwrap();
+    let s: SamplerSpec = serde_json::from_value(json!({"kind": "enn"})).unwrap();
     assert_eq!(
         s,
         SamplerSpec::EditedNearestNeighbours(EditedNearestNeighbours::default())
@@ -776,16 +754,16 @@ fn bad_settings_and_data_are_explained() {
 fn every_under_sampler_runs_in_an_experiment() {
     use imlab_engine::{Experiment, ExperimentConfig};
     let kinds = [
-        json!({"kind": "random_under_sampler"}),
-        json!({"kind": "tomek_links"}),
-        json!({"kind": "edited_nearest_neighbours", "kind_sel": "mode"}),
-        json!({"kind": "repeated_edited_nearest_neighbours"}),
-        json!({"kind": "all_knn"}),
-        json!({"kind": "condensed_nearest_neighbour"}),
-        json!({"kind": "condensed_nearest_neighbour", "imblearn_compat": true}),
-        json!({"kind": "one_sided_selection"}),
-        json!({"kind": "neighbourhood_cleaning_rule"}),
-        json!({"kind": "near_miss", "version": 3}),
+        json!({"kind": "rus"}),
+        json!({"kind": "tomek"}),
+        json!({"kind": "enn", "kind_sel": "mode"}),
+        json!({"kind": "renn"}),
+        json!({"kind": "allknn"}),
+        json!({"kind": "cnn"}),
+        json!({"kind": "cnn", "imblearn_compat": true}),
+        json!({"kind": "oss"}),
+        json!({"kind": "ncr"}),
+        json!({"kind": "nearmiss", "version": 3}),
         json!({"kind": "cluster_centroids"}),
         json!({"kind": "cluster_centroids", "voting": "hard"}),
     ];

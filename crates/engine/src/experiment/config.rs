@@ -14,7 +14,8 @@ use crate::resample::SamplerSpec;
 use super::schedule::TrainingSchedule;
 
 /// Bumped whenever the meaning of a stored config changes; older versions are migrated on load.
-pub const CONFIG_VERSION: u32 = 1;
+/// Version 2 (from 1): short sampler tags (`rus`, `tomek`, `enn`, ...), see `link::migrate`.
+pub const CONFIG_VERSION: u32 = 2;
 
 /// Largest mini-batch accepted.
 pub const MAX_BATCH: usize = 4096;
@@ -177,8 +178,11 @@ impl ExperimentConfig {
     }
 
     pub fn from_json(s: &str) -> Result<Self> {
-        let c: ExperimentConfig =
+        let mut value: serde_json::Value =
             serde_json::from_str(s).map_err(|e| EngineError::config("json", e.to_string()))?;
+        crate::link::migrate_json(&mut value).map_err(|e| EngineError::config("version", e))?;
+        let c: ExperimentConfig = serde_json::from_value(value)
+            .map_err(|e| EngineError::config("json", e.to_string()))?;
         c.validate()?;
         Ok(c)
     }

@@ -166,15 +166,36 @@ pub enum SamplerSpec {
     /// SMOTE, then removal of both ends of every Tomek link (Batista et al. 2003).
     SmoteTomek(SmoteTomek),
     // ---- under-sampling and cleaning (branch `under`) ----
+    // Config version 2 gave these the short tags that `name()` and the CLI use; the long tags of
+    // version 1 are still read (aliases), and `link::migrate` rewrites them in old links.
+    /// Random under-sampling.
+    #[serde(rename = "rus", alias = "random_under_sampler")]
     RandomUnderSampler(RandomUnderSampler),
+    /// Tomek links removal (Tomek 1976).
+    #[serde(rename = "tomek", alias = "tomek_links")]
     TomekLinks(TomekLinks),
+    /// Edited Nearest Neighbours (Wilson 1972).
+    #[serde(rename = "enn", alias = "edited_nearest_neighbours")]
     EditedNearestNeighbours(EditedNearestNeighbours),
+    /// Repeated Edited Nearest Neighbours (Tomek 1976).
+    #[serde(rename = "renn", alias = "repeated_edited_nearest_neighbours")]
     RepeatedEditedNearestNeighbours(RepeatedEditedNearestNeighbours),
+    /// All k-NN (Tomek 1976).
+    #[serde(rename = "allknn", alias = "all_knn")]
     AllKnn(AllKnn),
+    /// Condensed Nearest Neighbour (Hart 1968).
+    #[serde(rename = "cnn", alias = "condensed_nearest_neighbour")]
     CondensedNearestNeighbour(CondensedNearestNeighbour),
+    /// One-Sided Selection (Kubat & Matwin 1997).
+    #[serde(rename = "oss", alias = "one_sided_selection")]
     OneSidedSelection(OneSidedSelection),
+    /// Neighbourhood Cleaning Rule (Laurikkala 2001).
+    #[serde(rename = "ncr", alias = "neighbourhood_cleaning_rule")]
     NeighbourhoodCleaningRule(NeighbourhoodCleaningRule),
+    /// NearMiss-1/2/3 (Mani & Zhang 2003); `name()` adds the version: `nearmiss1`.
+    #[serde(rename = "nearmiss", alias = "near_miss")]
     NearMiss(NearMiss),
+    /// Cluster centroids (prototype generation with k-means).
     ClusterCentroids(ClusterCentroids),
     // ---- end of the under-sampling block ----
 }
@@ -233,13 +254,31 @@ impl SamplerSpec {
         all
     }
 
-    /// Stable short id, used in links and as the JSON `kind`.
     /// Every `kind` this build accepts, in declaration order (read from the serde derive, so a new
     /// variant is listed without editing this).
+    /// Aliases kept for reading older configs (see [`SamplerSpec::V1_TAGS`]) are left out.
     pub fn known_names() -> Vec<&'static str> {
         crate::tag_names::tag_names::<SamplerSpec>("kind")
+            .into_iter()
+            .filter(|n| !SamplerSpec::V1_TAGS.iter().any(|(old, _)| old == n))
+            .collect()
     }
 
+    /// Config version 1's `kind` tags that version 2 renamed, with their new tag.
+    pub const V1_TAGS: [(&'static str, &'static str); 9] = [
+        ("random_under_sampler", "rus"),
+        ("tomek_links", "tomek"),
+        ("edited_nearest_neighbours", "enn"),
+        ("repeated_edited_nearest_neighbours", "renn"),
+        ("all_knn", "allknn"),
+        ("condensed_nearest_neighbour", "cnn"),
+        ("one_sided_selection", "oss"),
+        ("neighbourhood_cleaning_rule", "ncr"),
+        ("near_miss", "nearmiss"),
+    ];
+
+    /// Stable short id: the JSON `kind` (and link value), except NearMiss, whose name carries its
+    /// `version` (`nearmiss2`) while its tag is `nearmiss`.
     pub fn name(&self) -> &'static str {
         match self {
             SamplerSpec::None => "none",

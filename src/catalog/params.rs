@@ -1,0 +1,82 @@
+//! One-line explanations of parameters, by field name (the last part of a link key). Parameters of
+//! the same name mean the same thing across methods; the few that do not are keyed `method.field`.
+
+/// The explanation of `field` of the method tagged `method` (empty if the catalog has none).
+pub fn about(method: &str, field: &str) -> &'static str {
+    let specific = format!("{method}.{field}");
+    PARAMS
+        .iter()
+        .find(|(k, _)| *k == specific)
+        .or_else(|| PARAMS.iter().find(|(k, _)| *k == field))
+        .map_or("", |(_, v)| v)
+}
+
+const PARAMS: &[(&str, &str)] = &[
+    // Data
+    ("seed", "Root of every random draw: same seed, same data, same initial weights, same batches."),
+    ("test_fraction", "Share of each class held out to measure the model."),
+    ("noise", "Spread of the points around the generator's shape (standard deviation)."),
+    ("majority", "Rows of the majority class (class 0)."),
+    ("ratio", "Minority rows per majority row (0.1 = 1:10)."),
+    ("classes", "Number of classes."),
+    ("n_max", "Rows of the largest class."),
+    ("rho", "Imbalance factor: largest class ÷ smallest class."),
+    ("mu", "Fraction of the classes that are minority classes."),
+    ("counts", "Rows of each class, comma-separated (e.g. [500,50])."),
+    ("rate", "Probability that a label is flipped."),
+    ("standardize", "Rescale every feature to mean 0, standard deviation 1."),
+    // Samplers
+    ("sampling_strategy", "Which classes to resample: auto, minority, not_majority, all, a ratio, or class:count pairs."),
+    ("k_neighbors", "Neighbours a synthetic point may be interpolated toward."),
+    ("m_neighbors", "Neighbours used to decide whether a point is in danger (near the boundary)."),
+    ("n_neighbors", "Neighbours consulted by the rule."),
+    ("n_neighbors_ver3", "NearMiss-3: neighbours kept around each minority point first."),
+    ("version", "NearMiss variant: 1, 2 or 3."),
+    ("kind_sel", "ENN: remove a point if `all` its neighbours disagree, or the `mode` does."),
+    ("max_iter", "Most repetitions."),
+    ("allow_minority", "Stop once a class would become smaller than the minority."),
+    ("replacement", "Draw with replacement."),
+    ("shrinkage", "Jitter added to duplicates (smoothed bootstrap); none = exact copies."),
+    ("n_seeds_s", "Points each class starts from in Condensed Nearest Neighbour."),
+    ("imblearn_compat", "Reproduce imbalanced-learn's exact behaviour, quirks included."),
+    ("threshold_cleaning", "NCR: clean classes larger than this fraction of the majority."),
+    ("voting", "Cluster centroids: soft = the centroids, hard = the real points nearest them."),
+    ("n_clusters", "Clusters of k-means."),
+    ("cluster_balance_threshold", "KMeans-SMOTE: minority share a cluster needs to be used."),
+    ("density_exponent", "KMeans-SMOTE: how strongly sparse clusters get more points."),
+    ("out_step", "SVM-SMOTE: step size when extrapolating away from the majority."),
+    ("svm_c", "SVM-SMOTE: regularisation C of the SVM."),
+    // Losses
+    ("gamma", "Focusing strength: higher ignores easy rows more (0 = cross-entropy)."),
+    ("alpha", "Weight of class 1 (class 0 gets 1 − α); none turns it off."),
+    ("beta", "Effective-number β: 0 uniform, → 1 inverse frequency."),
+    ("anyloss.beta", "β of the F-beta metric."),
+    ("form", "Which published form of the loss."),
+    ("reduction", "How per-row losses are averaged over the batch."),
+    ("scheme", "How class weights are computed from the class counts."),
+    ("max_margin", "LDAM: margin of the rarest class."),
+    ("scale", "Logit scale s (cosine logits are in [−1, 1])."),
+    ("tau", "Strength of the logit adjustment (1 = the Bayes-optimal shift)."),
+    ("epsilon", "Share of the target spread uniformly over all classes."),
+    ("metric", "Which confusion-matrix metric to optimise."),
+    ("amplifier", "AnyLoss: how sharply probabilities are pushed toward 0 or 1."),
+    ("eps", "Small constant for numerical safety."),
+    // Model and training
+    ("hidden", "Widths of the hidden layers, comma-separated; empty = logistic regression."),
+    ("activation", "Non-linearity between layers."),
+    ("head", "Form of the output layer."),
+    ("lr", "Learning rate."),
+    ("beta1", "Adam: decay of the gradient average."),
+    ("beta2", "Adam: decay of the squared-gradient average."),
+    ("weight_decay", "L2 pull of the weights toward zero."),
+    ("momentum", "Share of the previous step kept."),
+    ("nesterov", "Use Nesterov momentum."),
+    ("batch_size", "Rows per optimizer step."),
+    ("epochs", "Length of the run; the learning-rate schedule and DRW are timed against it."),
+    ("warmup_epochs", "Epochs of linear learning-rate warm-up."),
+    ("milestones", "Fractions of the run where the rate drops, e.g. [0.5,0.75]."),
+    ("min_factor", "Final rate as a fraction of lr."),
+    ("start_fraction", "Fraction of the run after which the class weights switch on."),
+    ("method", "Which second stage."),
+    ("lr_factor", "Second stage's learning rate ÷ base rate; none = the method's default."),
+];
