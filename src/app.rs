@@ -6,12 +6,18 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::boundary::BoundaryPanel;
+use crate::components::calibration::CalibrationPanel;
+use crate::components::class_counts::ClassCountsPanel;
 use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
+use crate::components::decision_rule::DecisionRulePanel;
 use crate::components::error::ErrorBanner;
 use crate::components::header::{BackendNotice, Header};
 use crate::components::loss::LossPanel;
+use crate::components::metric_curves::MetricCurvesPanel;
+use crate::components::per_class::PerClassPanel;
 use crate::components::recall::RecallPanel;
+use crate::components::roc_pr::RocPrPanel;
 use crate::components::scores::ScoresPanel;
 use crate::keys::{command_for, KeyCommand};
 use crate::runner::Controller;
@@ -35,12 +41,20 @@ pub fn App() -> impl IntoView {
             <ErrorBanner/>
             <Controls/>
             <main class="workspace">
-                <BoundaryPanel/>
+                <div class="centre">
+                    <BoundaryPanel/>
+                    <DecisionRulePanel/>
+                </div>
                 <div class="metrics">
                     <ScoresPanel/>
                     <ConfusionPanel/>
                     <RecallPanel/>
+                    <PerClassPanel/>
+                    <ClassCountsPanel/>
                     <LossPanel/>
+                    <MetricCurvesPanel/>
+                    <RocPrPanel/>
+                    <CalibrationPanel/>
                 </div>
             </main>
         </div>

@@ -22,6 +22,9 @@ pub struct Ui {
     pub speed: RwSignal<u64>,
     /// Bumped whenever the grid or the snapshot changes, and on resize: the canvases redraw on it.
     pub revision: RwSignal<u64>,
+    /// Bumped when the experiment's config changes in place (the decision rule, which needs no
+    /// retraining), so whoever writes the link from the config rewrites it.
+    pub config_revision: RwSignal<u64>,
 }
 
 impl Ui {
@@ -34,6 +37,7 @@ impl Ui {
             ratio: RwSignal::new(ratio),
             speed: RwSignal::new(DEFAULT_SPEED),
             revision: RwSignal::new(0),
+            config_revision: RwSignal::new(0),
         }
     }
 
