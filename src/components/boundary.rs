@@ -23,7 +23,7 @@ pub fn BoundaryPanel() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let painter = StoredValue::new_local(BoundaryPainter::default());
     let show_internals = RwSignal::new(true);
-    let tooltip = RwSignal::new(None::<(String, f64, f64)>);
+    let tooltip = RwSignal::new(None::<(String, f64, f64, bool)>);
     Effect::new(move |_| {
         ui.revision.track();
         let internals_on = show_internals.get();
@@ -65,7 +65,10 @@ pub fn BoundaryPanel() -> impl IntoView {
             let marks = s.lab.marks();
             marks.nearest(x, y, radius).map(|r| marks.describe(r))
         });
-        tooltip.set(found.flatten().map(|text| (text, px, py)));
+        // Left of the pointer on the right half, so the tooltip stays inside the picture.
+        let x = if px > w / 2.0 { px - 12.0 } else { px + 12.0 };
+        let right = px > w / 2.0;
+        tooltip.set(found.flatten().map(|text| (text, x, py + 12.0, right)));
     };
     let plane_note = move || {
         ui.revision.track();
@@ -129,9 +132,10 @@ pub fn BoundaryPanel() -> impl IntoView {
                     on:mousemove=on_move
                     on:mouseleave=move |_| tooltip.set(None)
                 ></canvas>
-                {move || tooltip.get().map(|(text, x, y)| view! {
+                {move || tooltip.get().map(|(text, x, y, right)| view! {
                     <div class="point-tooltip" data-testid="point-tooltip" role="tooltip"
-                        style:left=format!("{:.0}px", x + 12.0) style:top=format!("{:.0}px", y + 12.0)>{text}</div>
+                        class:flip=right
+                        style:left=format!("{x:.0}px") style:top=format!("{y:.0}px")>{text}</div>
                 })}
             </div>
             {move || plane_note().map(|t| view! { <p class="plane-note" data-testid="plane-note">{t}</p> })}
@@ -140,7 +144,9 @@ pub fn BoundaryPanel() -> impl IntoView {
                 <li><span class="mark dot"></span>"train"</li>
                 <li><span class="mark ring"></span>"test"</li>
                 <li class:muted=move || !has_synthetic()><span class="mark diamond"></span>"synthetic (trained on, never evaluated)"</li>
-                <li><span class="mark boundary-line"></span>"decision rule's boundary"</li>
+                <Show when=move || plane_note().is_none()>
+                    <li><span class="mark boundary-line"></span>"decision rule's boundary"</li>
+                </Show>
             </ul>
             <Show when=has_internals>
                 <div class="internals">

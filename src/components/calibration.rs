@@ -16,8 +16,9 @@ pub fn CalibrationPanel() -> impl IntoView {
     let ctl = expect_context::<Controller>();
     let canvas = NodeRef::<Canvas>::new();
     let ece = RwSignal::new(None::<f64>);
+    let chart_key = Memo::new(move |_| ui.chart_key());
     Effect::new(move |_| {
-        ui.revision.track();
+        chart_key.track();
         let Some(el) = canvas.get() else { return };
         ctl.with_session(|s| {
             let c = s.lab.curves();

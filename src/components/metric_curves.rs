@@ -15,8 +15,9 @@ const F1_COLOUR: &str = "#7c3aed";
 pub fn MetricCurvesPanel() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let canvas = NodeRef::<Canvas>::new();
+    let chart_key = Memo::new(move |_| ui.chart_key());
     Effect::new(move |_| {
-        ui.revision.track();
+        chart_key.track();
         let Some(el) = canvas.get() else { return };
         ui.snapshot.with_untracked(|s| {
             let pick = |f: fn(&imlab_engine::experiment::EpochRecord) -> Option<f64>| {

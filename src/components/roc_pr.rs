@@ -28,8 +28,9 @@ pub fn RocPrPanel() -> impl IntoView {
     let ctl = expect_context::<Controller>();
     let roc_canvas = NodeRef::<Canvas>::new();
     let pr_canvas = NodeRef::<Canvas>::new();
+    let chart_key = Memo::new(move |_| ui.chart_key());
     Effect::new(move |_| {
-        ui.revision.track();
+        chart_key.track();
         let (Some(roc_el), Some(pr_el)) = (roc_canvas.get(), pr_canvas.get()) else {
             return;
         };
@@ -108,7 +109,7 @@ pub fn RocPrPanel() -> impl IntoView {
     });
     let n = Memo::new(move |_| ui.snapshot.with(|s| s.confusion.n_classes));
     let areas = move || {
-        ui.revision.track();
+        chart_key.track();
         let values = ctl
             .with_session(|s| {
                 s.lab

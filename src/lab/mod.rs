@@ -192,18 +192,32 @@ impl Lab {
             .exp
             .snapshot_with_train(&self.test_probs, Some(&self.train_probs));
         let k = self.exp.data.n_classes.max(1);
+        let rule = self.exp.posthoc();
+        let prior = self.exp.training_prior();
         self.grid_decision.clear();
-        self.grid_decision.extend(
-            self.grid_probs
-                .chunks(k)
-                .map(|p| self.exp.decide(p).min(u8::MAX as usize) as u8),
-        );
+        // 10 000 cells per frame: the arg-max needs no adjusted copy of each row.
+        self.grid_decision
+            .extend(self.grid_probs.chunks(k).map(|p| match rule {
+                PostHoc::None => argmax_f32(p),
+                _ => rule.decide(p, prior).min(u8::MAX as usize) as u8,
+            }));
     }
 
     /// What `window.imlab.snapshot()` returns, for the given backend label.
     pub fn report<'a>(&'a self, backend: &'a str) -> Report<'a> {
         Report::new(self.config(), &self.snapshot, backend)
     }
+}
+
+/// Index of the first largest value, as the engine's `posthoc::argmax` picks it.
+fn argmax_f32(row: &[f32]) -> u8 {
+    let mut best = 0;
+    for (c, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = c;
+        }
+    }
+    best.min(u8::MAX as usize) as u8
 }
 
 /// Per-axis `(min, max)` of every mark on the plane.
@@ -321,6 +335,10 @@ mod tests {
         lab.refresh_cpu();
         let before = lab.snapshot().clone();
         let grid_before = lab.grid_decision().to_vec();
+        // The arg-max fast path decides as the engine does.
+        for (cell, &d) in lab.grid_probs().chunks(2).zip(&grid_before) {
+            assert_eq!(usize::from(d), lab.experiment().decide(cell));
+        }
         let params = lab.experiment().state();
         lab.set_posthoc(PostHoc::Threshold { threshold: 0.05 })
             .unwrap();

@@ -92,6 +92,7 @@ test('scores, confusion options, tables, curves and the decision rule', async ()
     assert.deepEqual(cells, after.confusion.counts, 'the matrix shows the re-decided counts');
     assert.equal((await byId(page, 'recall-1').innerText()).trim(), `${(after.per_class[1].recall * 100).toFixed(1)}%`);
     await screenshot(page, 'views-threshold-800');
+    await page.screenshot({ path: new URL('./screenshots/views-threshold-full.png', import.meta.url).pathname, fullPage: true });
 
     await byId(page, 'decision-rule').selectOption('logit_adjustment');
     await byId(page, 'logit-tau').waitFor();
