@@ -5,12 +5,18 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::boundary::BoundaryPanel;
+use crate::components::calibration::CalibrationPanel;
+use crate::components::class_counts::ClassCountsPanel;
 use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
+use crate::components::decision_rule::DecisionRulePanel;
 use crate::components::error::ErrorBanner;
 use crate::components::header::{BackendNotice, Header, LinkNotice};
 use crate::components::loss::LossPanel;
+use crate::components::metric_curves::MetricCurvesPanel;
+use crate::components::per_class::PerClassPanel;
 use crate::components::recall::RecallPanel;
+use crate::components::roc_pr::RocPrPanel;
 use crate::components::scores::ScoresPanel;
 use crate::components::setup::SetupPanel;
 use crate::keys::{command_for, KeyCommand};
@@ -40,12 +46,20 @@ pub fn App() -> impl IntoView {
             <Controls/>
             <main class="workspace">
                 <SetupPanel/>
-                <BoundaryPanel/>
+                <div class="centre">
+                    <BoundaryPanel/>
+                    <DecisionRulePanel/>
+                </div>
                 <div class="metrics">
                     <ScoresPanel/>
                     <ConfusionPanel/>
                     <RecallPanel/>
+                    <PerClassPanel/>
+                    <ClassCountsPanel/>
                     <LossPanel/>
+                    <MetricCurvesPanel/>
+                    <RocPrPanel/>
+                    <CalibrationPanel/>
                 </div>
             </main>
         </div>

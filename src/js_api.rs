@@ -1,6 +1,7 @@
 //! `window.imlab`: a small scripting surface for tests and curious users.
 //! `window.imlab.snapshot()` returns the latest snapshot, with its config and backend, as JSON text.
 
+use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
@@ -14,6 +15,27 @@ pub fn install(ctl: Controller) -> Result<(), JsValue> {
             .unwrap_or_else(|| r#"{"error":"the experiment is being replaced; ask again"}"#.into())
     });
     js_sys::Reflect::set(&api, &"snapshot".into(), &snapshot.into_js_value())?;
+    // `window.imlab.boundaryDraws()`: decision-boundary redraws since load (redraw-rate tests).
+    let draws = Closure::<dyn Fn() -> f64>::new(|| crate::charts::boundary::draw_count() as f64);
+    js_sys::Reflect::set(&api, &"boundaryDraws".into(), &draws.into_js_value())?;
+    // `window.imlab.setConfig(json)`: starts the experiment of a full config (the `config` of
+    // `snapshot()`, edited); returns "ok" or why it was refused.
+    let set_config = Closure::<dyn Fn(String) -> String>::new(move |text: String| {
+        match serde_json::from_str::<imlab_engine::ExperimentConfig>(&text) {
+            Ok(config) => {
+                if ctl.apply_config(config) {
+                    "ok".to_string()
+                } else {
+                    ctl.ui
+                        .error
+                        .get_untracked()
+                        .unwrap_or_else(|| "the experiment is busy; try again".into())
+                }
+            }
+            Err(e) => format!("config not read: {e}"),
+        }
+    });
+    js_sys::Reflect::set(&api, &"setConfig".into(), &set_config.into_js_value())?;
     let bench = Closure::<dyn Fn(u32, u32) -> String>::new(bench_train);
     js_sys::Reflect::set(&api, &"benchTrain".into(), &bench.into_js_value())?;
     js_sys::Reflect::set(&window, &"imlab".into(), &api)?;

@@ -179,6 +179,27 @@ impl Controller {
         true
     }
 
+    /// Changes the decision rule of the running experiment: no retraining, every view re-derived
+    /// from the stored probabilities, training goes on with the new rule. On refusal shows why and
+    /// returns false.
+    pub fn set_posthoc(self, posthoc: imlab_engine::posthoc::PostHoc) -> bool {
+        let Some(rc) = self.session() else {
+            return false;
+        };
+        let Ok(mut s) = rc.try_borrow_mut() else {
+            return false;
+        };
+        if let Err(e) = s.lab.set_posthoc(posthoc) {
+            self.ui.error.set(Some(e.to_string()));
+            return false;
+        }
+        self.ui.error.set(None);
+        self.publish(&s);
+        // The link and the setup panel follow the config.
+        self.ui.config.set(s.lab.config().clone());
+        true
+    }
+
     /// Gives the backend the current experiment. Returns a new status only if the backend had to
     /// change (WebGPU refused the experiment and the CPU takes over).
     fn prepare_backend(&self, s: &mut Session) -> Option<BackendStatus> {

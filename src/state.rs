@@ -41,6 +41,18 @@ impl Ui {
         }
     }
 
+    /// What the slower charts (ROC, precision-recall, calibration, metric curves) redraw on: while
+    /// playing, once per epoch or when the test decisions change (the operating point moves);
+    /// while paused, on every step. Redrawing them on every frame would cost the page its
+    /// frame rate for changes too small to see.
+    pub fn chart_key(&self) -> (bool, u64, Vec<u64>) {
+        let playing = self.playing.get();
+        self.snapshot.with(|s| {
+            let when = if playing { s.epoch } else { s.step };
+            (playing, when, s.confusion.counts.clone())
+        })
+    }
+
     pub fn redraw(&self) {
         self.revision.update(|r| *r = r.wrapping_add(1));
     }

@@ -1,27 +1,46 @@
 //! The decision-boundary picture: the model's class probabilities on the coarse grid, scaled up
-//! with smoothing, and the data on top (training rows as filled dots, test rows as rings, synthetic
-//! rows as small diamonds). The grid is repainted every frame; the points only when the data or the
-//! canvas size changes, from a cached layer.
+//! with smoothing, the current decision rule's boundary as a dark line between cells decided
+//! differently, and the data on top (training rows as filled dots, test rows as rings, synthetic
+//! rows as small diamonds; optionally the sampler's internals). The grid is repainted every frame;
+//! the points only when the data, the overlay or the canvas size changes, from a cached layer.
 
+use std::cell::Cell;
 use std::f64::consts::TAU;
 
+use imlab_engine::resample::PointRole;
 use wasm_bindgen::{Clamped, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use super::canvas::{context_2d, fit_to_css, offscreen};
 use super::palette::{class_css, fill_rgba};
-use crate::lab::{DecisionGrid, Mark};
+use crate::lab::{DecisionGrid, Mark, SamplerInternals};
+
+thread_local! {
+    /// Boundary redraws since the page loaded: `window.imlab.boundaryDraws()` reads it so a test
+    /// can measure the redraw rate.
+    static DRAWS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many times the decision boundary has been drawn.
+pub fn draw_count() -> u64 {
+    DRAWS.with(|d| d.get())
+}
 
 /// Everything the picture shows.
 pub struct BoundaryScene<'a> {
     pub grid: &'a DecisionGrid,
-    /// `cells × n_classes` probabilities, row-major like `grid.points`.
+    /// `cells × n_classes` probabilities, row-major like `grid.points`; empty when the model's
+    /// inputs are not this plane (more than two features).
     pub probs: &'a [f32],
+    /// Decided class per cell under the current rule (same order).
+    pub decision: &'a [u8],
     pub n_classes: usize,
     pub train: &'a [Mark],
     pub test: &'a [Mark],
     pub synthetic: &'a [Mark],
-    /// Changes whenever the marks change, so the cached point layer is redrawn.
+    /// Drawn when `Some` (the overlay toggle is on).
+    pub internals: Option<&'a SamplerInternals>,
+    /// Changes whenever the marks or the overlay change, so the cached point layer is redrawn.
     pub data_key: u64,
 }
 
@@ -40,11 +59,21 @@ impl BoundaryPainter {
     ) -> Result<(), JsValue> {
         let (w, h, dpr) = fit_to_css(canvas);
         let ctx = context_2d(canvas)?;
-        let cells = self.paint_cells(scene)?;
-        ctx.set_image_smoothing_enabled(true);
-        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(cells, 0.0, 0.0, w as f64, h as f64)?;
+        let n = scene.grid.size;
+        if scene.probs.len() == n * n * scene.n_classes.max(1) && !scene.probs.is_empty() {
+            let cells = self.paint_cells(scene)?;
+            ctx.set_image_smoothing_enabled(true);
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                cells, 0.0, 0.0, w as f64, h as f64,
+            )?;
+            draw_decision_line(&ctx, scene, w as f64, h as f64, dpr);
+        } else {
+            ctx.set_fill_style_str("#f7f7f9");
+            ctx.fill_rect(0.0, 0.0, w as f64, h as f64);
+        }
         let layer = self.point_layer(scene, w, h, dpr)?;
         ctx.draw_image_with_html_canvas_element(layer, 0.0, 0.0)?;
+        DRAWS.with(|d| d.set(d.get() + 1));
         Ok(())
     }
 
@@ -77,6 +106,42 @@ impl BoundaryPainter {
         }
         Ok(&self.points.as_ref().expect("set above").3)
     }
+}
+
+/// The boundary of the current decision rule: a staircase along the edges between neighbouring
+/// cells decided differently, one path for the whole grid.
+fn draw_decision_line(
+    ctx: &CanvasRenderingContext2d,
+    scene: &BoundaryScene,
+    w: f64,
+    h: f64,
+    dpr: f64,
+) {
+    let n = scene.grid.size;
+    let d = scene.decision;
+    if d.len() != n * n {
+        return;
+    }
+    let (cw, ch) = (w / n as f64, h / n as f64);
+    ctx.begin_path();
+    for row in 0..n {
+        for col in 0..n {
+            let here = d[row * n + col];
+            if col + 1 < n && d[row * n + col + 1] != here {
+                let x = (col + 1) as f64 * cw;
+                ctx.move_to(x, row as f64 * ch);
+                ctx.line_to(x, (row + 1) as f64 * ch);
+            }
+            if row + 1 < n && d[(row + 1) * n + col] != here {
+                let y = (row + 1) as f64 * ch;
+                ctx.move_to(col as f64 * cw, y);
+                ctx.line_to((col + 1) as f64 * cw, y);
+            }
+        }
+    }
+    ctx.set_line_width(2.0 * dpr);
+    ctx.set_stroke_style_str("rgba(17, 24, 39, 0.7)");
+    ctx.stroke();
 }
 
 fn draw_marks(
@@ -135,7 +200,88 @@ fn draw_marks(
             ctx.stroke();
         }
     }
+    if let Some(internals) = scene.internals {
+        draw_internals(ctx, scene, internals, &place, r, dpr)?;
+    }
     Ok(())
+}
+
+/// The sampler's view of the training rows, over the points.
+fn draw_internals(
+    ctx: &CanvasRenderingContext2d,
+    scene: &BoundaryScene,
+    internals: &SamplerInternals,
+    place: &dyn Fn(&Mark) -> (f64, f64),
+    r: f64,
+    dpr: f64,
+) -> Result<(), JsValue> {
+    let at = |i: usize| scene.train.get(i).map(place);
+    // k-means clusters used for SMOTE: a ring in the cluster's hue.
+    for (i, &cluster) in internals.cluster_of.iter().enumerate() {
+        if !internals.kept_clusters.contains(&cluster) {
+            continue;
+        }
+        let Some((x, y)) = at(i) else { continue };
+        ctx.begin_path();
+        ctx.arc(x, y, r * 1.9, 0.0, TAU)?;
+        ctx.set_line_width(2.0 * dpr);
+        ctx.set_stroke_style_str(&format!("hsl({}, 70%, 40%)", (cluster * 67) % 360));
+        ctx.stroke();
+    }
+    // ADASYN: halo area proportional to the row's share of the synthetic rows.
+    let max_share = internals.weights.iter().map(|w| w.1).fold(0.0f64, f64::max);
+    if max_share > 0.0 {
+        ctx.set_fill_style_str("rgba(17, 24, 39, 0.18)");
+        for &(i, share) in &internals.weights {
+            let Some((x, y)) = at(i) else { continue };
+            let k = (share / max_share).sqrt();
+            ctx.begin_path();
+            ctx.arc(x, y, r * (1.2 + 3.5 * k), 0.0, TAU)?;
+            ctx.fill();
+        }
+    }
+    for &(i, role) in &internals.roles {
+        let Some((x, y)) = at(i) else { continue };
+        match role {
+            PointRole::Danger => {
+                ctx.begin_path();
+                ctx.arc(x, y, r * 1.9, 0.0, TAU)?;
+                ctx.set_line_width(2.5 * dpr);
+                ctx.set_stroke_style_str("#d00000");
+                ctx.stroke();
+            }
+            PointRole::Noise => cross(ctx, x, y, r * 1.6, "#111827", 2.5 * dpr),
+            PointRole::Safe => {
+                ctx.begin_path();
+                ctx.arc(x, y, r * 1.7, 0.0, TAU)?;
+                ctx.set_line_width(1.0 * dpr);
+                ctx.set_stroke_style_str("#2e7d32");
+                ctx.stroke();
+            }
+        }
+    }
+    for &i in &internals.support_vectors {
+        let Some((x, y)) = at(i) else { continue };
+        ctx.set_line_width(1.5 * dpr);
+        ctx.set_stroke_style_str("#111827");
+        ctx.stroke_rect(x - r * 1.6, y - r * 1.6, r * 3.2, r * 3.2);
+    }
+    for &i in &internals.removed {
+        let Some((x, y)) = at(i) else { continue };
+        cross(ctx, x, y, r * 1.3, "#d00000", 2.0 * dpr);
+    }
+    Ok(())
+}
+
+fn cross(ctx: &CanvasRenderingContext2d, x: f64, y: f64, d: f64, colour: &str, width: f64) {
+    ctx.begin_path();
+    ctx.move_to(x - d, y - d);
+    ctx.line_to(x + d, y + d);
+    ctx.move_to(x + d, y - d);
+    ctx.line_to(x - d, y + d);
+    ctx.set_line_width(width);
+    ctx.set_stroke_style_str(colour);
+    ctx.stroke();
 }
 
 /// Class indices, most frequent first.

@@ -4,3 +4,4 @@ pub mod boundary;
 pub mod canvas;
 pub mod loss;
 pub mod palette;
+pub mod plot;

@@ -2,8 +2,9 @@
 //! stays distinguishable under the common colour-vision deficiencies; class 0 (usually the majority)
 //! is blue and class 1 orange, the pair with the most contrast for every type.
 
-/// Okabe–Ito colours in the order classes get them.
-pub const CLASS_RGB: [[u8; 3]; 8] = [
+/// Okabe–Ito colours in the order classes get them, then two more (brown, grey) so that up to ten
+/// classes — the most any dataset here has — each get their own colour.
+pub const CLASS_RGB: [[u8; 3]; 10] = [
     [0x00, 0x72, 0xB2], // blue
     [0xE6, 0x9F, 0x00], // orange
     [0x00, 0x9E, 0x73], // bluish green
@@ -12,6 +13,8 @@ pub const CLASS_RGB: [[u8; 3]; 8] = [
     [0xD5, 0x5E, 0x00], // vermillion
     [0xF0, 0xE4, 0x42], // yellow
     [0x00, 0x00, 0x00], // black
+    [0x8C, 0x56, 0x2D], // brown
+    [0x99, 0x99, 0x99], // grey
 ];
 
 /// How strongly the most confident cells are tinted: light enough for the points to stay visible.
@@ -90,6 +93,13 @@ mod tests {
     #[test]
     fn css_names() {
         assert_eq!(class_css(0), "#0072b2");
-        assert_eq!(class_css(9), "#e69f00");
+        assert_eq!(class_css(9), "#999999");
+        assert_eq!(class_css(11), "#e69f00");
+        // Ten distinct colours.
+        let mut all: Vec<String> = (0..10).map(class_css).collect();
+        all.dedup();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 10);
     }
 }

@@ -1,4 +1,7 @@
-//! The decision-boundary panel: the canvas (redrawn on every published frame) and its legend.
+//! The decision-boundary panel: the canvas (redrawn on every published frame), the sampler-internals
+//! toggle, the hover tooltip saying where a point came from, and the legend. Data with more than two
+//! features is shown on its first two principal components, and the panel says the boundary is not
+//! drawn there.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -6,8 +9,12 @@ use leptos::prelude::*;
 use crate::charts::boundary::{BoundaryPainter, BoundaryScene};
 use crate::charts::palette::class_css;
 use crate::components::format::class_name;
+use crate::lab::Plane;
 use crate::runner::Controller;
 use crate::state::Ui;
+
+/// How close (CSS pixels) the pointer must be to a point for the tooltip.
+const HOVER_PX: f64 = 9.0;
 
 #[component]
 pub fn BoundaryPanel() -> impl IntoView {
@@ -15,8 +22,11 @@ pub fn BoundaryPanel() -> impl IntoView {
     let ctl = expect_context::<Controller>();
     let canvas = NodeRef::<Canvas>::new();
     let painter = StoredValue::new_local(BoundaryPainter::default());
+    let show_internals = RwSignal::new(true);
+    let tooltip = RwSignal::new(None::<(String, f64, f64, bool)>);
     Effect::new(move |_| {
         ui.revision.track();
+        let internals_on = show_internals.get();
         let Some(el) = canvas.get() else { return };
         ctl.with_session(|s| {
             let lab = &s.lab;
@@ -24,11 +34,13 @@ pub fn BoundaryPanel() -> impl IntoView {
             let scene = BoundaryScene {
                 grid: lab.grid(),
                 probs: lab.grid_probs(),
+                decision: lab.grid_decision(),
                 n_classes: lab.experiment().data.n_classes,
                 train: &marks.train,
                 test: &marks.test,
                 synthetic: &marks.synthetic,
-                data_key: s.generation,
+                internals: internals_on.then(|| lab.internals()),
+                data_key: s.generation * 2 + u64::from(internals_on),
             };
             painter.update_value(|p| {
                 if let Err(e) = p.draw(&el, &scene) {
@@ -37,6 +49,47 @@ pub fn BoundaryPanel() -> impl IntoView {
             });
         });
     });
+    let on_move = move |ev: leptos::ev::MouseEvent| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let (w, h) = (
+            el.client_width().max(1) as f64,
+            el.client_height().max(1) as f64,
+        );
+        let (px, py) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        let found = ctl.with_session(|s| {
+            let grid = s.lab.grid();
+            let (x, y) = grid.from_unit(px / w, py / h);
+            let radius = HOVER_PX / w * grid.span;
+            let marks = s.lab.marks();
+            marks.nearest(x, y, radius).map(|r| marks.describe(r))
+        });
+        // Left of the pointer on the right half, so the tooltip stays inside the picture.
+        let x = if px > w / 2.0 { px - 12.0 } else { px + 12.0 };
+        let right = px > w / 2.0;
+        tooltip.set(found.flatten().map(|text| (text, x, py + 12.0, right)));
+    };
+    let plane_note = move || {
+        ui.revision.track();
+        ctl.with_session(|s| match s.lab.plane() {
+            Plane::Features => None,
+            Plane::Pca { explained, .. } => Some(format!(
+                "{} features: points shown on their first two principal components ({:.0}% + {:.0}% of the variance). The model's boundary lives in all {} features and is not drawn here.",
+                s.lab.experiment().data.n_features,
+                explained[0] * 100.0,
+                explained[1] * 100.0,
+                s.lab.experiment().data.n_features,
+            )),
+        })
+        .flatten()
+    };
+    let internals_summary = move || {
+        ui.revision.track();
+        ctl.with_session(|s| s.lab.internals().summary())
+            .unwrap_or_default()
+    };
+    let has_internals = move || !internals_summary().is_empty();
     let n_classes = Memo::new(move |_| ui.snapshot.with(|s| s.confusion.n_classes));
     let legend = move || {
         let (counts, totals) = ui.snapshot.with(|s| {
@@ -62,20 +115,52 @@ pub fn BoundaryPanel() -> impl IntoView {
             })
             .collect_view()
     };
+    let has_synthetic = move || {
+        ui.revision.track();
+        ctl.with_session(|s| !s.lab.marks().synthetic.is_empty())
+            .unwrap_or(false)
+    };
     view! {
         <section class="panel boundary-panel" aria-labelledby="boundary-title">
             <h2 id="boundary-title">"Decision boundary"</h2>
-            <canvas
-                node_ref=canvas
-                data-testid="decision-boundary"
-                role="img"
-                aria-label="Model's class probabilities over the plane, with training points as dots and test points as rings"
-            ></canvas>
+            <div class="boundary-stage">
+                <canvas
+                    node_ref=canvas
+                    data-testid="decision-boundary"
+                    role="img"
+                    aria-label="Model's class probabilities over the plane, the decision rule's boundary as a dark line, training points as dots, test points as rings, synthetic points as diamonds"
+                    on:mousemove=on_move
+                    on:mouseleave=move |_| tooltip.set(None)
+                ></canvas>
+                {move || tooltip.get().map(|(text, x, y, right)| view! {
+                    <div class="point-tooltip" data-testid="point-tooltip" role="tooltip"
+                        class:flip=right
+                        style:left=format!("{x:.0}px") style:top=format!("{y:.0}px")>{text}</div>
+                })}
+            </div>
+            {move || plane_note().map(|t| view! { <p class="plane-note" data-testid="plane-note">{t}</p> })}
             <ul class="legend">
                 {legend}
                 <li><span class="mark dot"></span>"train"</li>
                 <li><span class="mark ring"></span>"test"</li>
+                <li class:muted=move || !has_synthetic()><span class="mark diamond"></span>"synthetic (trained on, never evaluated)"</li>
+                <Show when=move || plane_note().is_none()>
+                    <li><span class="mark boundary-line"></span>"decision rule's boundary"</li>
+                </Show>
             </ul>
+            <Show when=has_internals>
+                <div class="internals">
+                    <label>
+                        <input type="checkbox" data-testid="sampler-internals"
+                            prop:checked=move || show_internals.get()
+                            on:change=move |ev| show_internals.set(event_target_checked(&ev))/>
+                        " Show the sampler's internals"
+                    </label>
+                    <ul class="internals-summary" data-testid="internals-summary">
+                        {move || internals_summary().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
         </section>
     }
 }

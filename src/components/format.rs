@@ -4,7 +4,15 @@
 pub fn percent(v: Option<f64>) -> String {
     match v {
         Some(v) if v.is_finite() => format!("{:.1}%", v * 100.0),
-        _ => "n/a".into(),
+        _ => "undefined".into(),
+    }
+}
+
+/// A score in [-1, 1] (MCC) or [0, 1] as a plain number with three decimals, or "undefined".
+pub fn decimal(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{v:.3}"),
+        _ => "undefined".into(),
     }
 }
 
@@ -33,7 +41,9 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(percent(Some(0.95238)), "95.2%");
-        assert_eq!(percent(None), "n/a");
+        assert_eq!(percent(None), "undefined");
+        assert_eq!(percent(Some(f64::NAN)), "undefined");
+        assert_eq!(decimal(Some(-0.25)), "-0.250");
         assert_eq!(class_name(1, &[350, 35]), "Class 1 (minority)");
         assert_eq!(class_name(0, &[350, 35]), "Class 0 (majority)");
         assert_eq!(class_name(0, &[10, 10]), "Class 0");

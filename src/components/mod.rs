@@ -1,12 +1,18 @@
 //! One panel per file. Components read the `Ui` signals and send commands to the `Controller`.
 
 pub mod boundary;
+pub mod calibration;
+pub mod class_counts;
 pub mod confusion;
 pub mod controls;
+pub mod decision_rule;
 pub mod error;
 pub mod format;
 pub mod header;
 pub mod loss;
+pub mod metric_curves;
+pub mod per_class;
 pub mod recall;
+pub mod roc_pr;
 pub mod scores;
 pub mod setup;

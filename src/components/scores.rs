@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::format::percent;
+use crate::components::format::{decimal, percent};
 use crate::state::Ui;
 
 /// Percentage points of gap above which the panel explains it.
@@ -32,6 +32,20 @@ pub fn ScoresPanel() -> impl IntoView {
                 <div class="score balanced">
                     <span class="score-value" data-testid="balanced-accuracy">{move || percent(balanced())}</span>
                     <span class="score-key">"Balanced accuracy"</span>
+                </div>
+            </div>
+            <div class="scores secondary">
+                <div class="score">
+                    <span class="score-value" data-testid="macro-f1">{move || percent(ui.snapshot.with(|s| s.macro_f1))}</span>
+                    <span class="score-key" title="Mean of the per-class F1 scores">"Macro-F1"</span>
+                </div>
+                <div class="score">
+                    <span class="score-value" data-testid="g-mean">{move || percent(ui.snapshot.with(|s| s.g_mean))}</span>
+                    <span class="score-key" title="Geometric mean of the per-class recalls">"G-mean"</span>
+                </div>
+                <div class="score">
+                    <span class="score-value" data-testid="mcc">{move || decimal(ui.snapshot.with(|s| s.mcc))}</span>
+                    <span class="score-key" title="Matthews correlation coefficient, −1 to 1">"MCC"</span>
                 </div>
             </div>
             <p class="score-note" aria-live="polite">{note}</p>

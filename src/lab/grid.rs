@@ -54,15 +54,19 @@ impl DecisionGrid {
         grid
     }
 
-    pub fn n_cells(&self) -> usize {
-        self.size * self.size
-    }
-
     fn cell_centre(&self, row: usize, col: usize) -> (f64, f64) {
         let step = self.span / self.size as f64;
         let x = self.x_min + (col as f64 + 0.5) * step;
         let y = self.y_min + self.span - (row as f64 + 0.5) * step;
         (x, y)
+    }
+
+    /// The plane's point at `[0, 1]²` picture coordinates (the inverse of [`Self::to_unit`]).
+    pub fn from_unit(&self, u: f64, v: f64) -> (f64, f64) {
+        (
+            self.x_min + u * self.span,
+            self.y_min + (1.0 - v) * self.span,
+        )
     }
 
     /// Position of a data point in `[0, 1]²` picture coordinates (y downwards).
@@ -98,6 +102,8 @@ mod tests {
         // The data's extent maps inside the unit square, with y flipped.
         let (u, v) = g.to_unit(0.0, 0.0);
         assert!(u > 0.0 && u < 0.2 && v > 0.5 && v < 1.0, "({u}, {v})");
+        let (x, y) = g.from_unit(u, v);
+        assert!(x.abs() < 1e-12 && y.abs() < 1e-12, "({x}, {y})");
     }
 
     #[test]

@@ -5,28 +5,44 @@
 //! (`crate::backend`); the CPU path lives here because it is just the engine.
 
 mod budget;
+mod curves;
 mod grid;
+mod internals;
 mod marks;
+mod projection;
 mod ratio;
 mod report;
 
 pub use budget::StepBudget;
+pub use curves::{operating_point, Curves};
 pub use grid::{DecisionGrid, GRID_SIZE};
+pub use internals::SamplerInternals;
 pub use marks::{Mark, Marks};
+pub use projection::Plane;
 pub use ratio::{
     minority_ratio, ratio_label, with_minority_ratio, RATIO_MAX, RATIO_MIN, RATIO_STEP,
 };
 pub use report::Report;
 
 use imlab_engine::dataset::{DataSource, NoData};
+use imlab_engine::posthoc::PostHoc;
 use imlab_engine::{EngineError, Experiment, ExperimentConfig, Snapshot};
 
 pub struct Lab {
     exp: Experiment,
     grid: DecisionGrid,
     grid_probs: Vec<f32>,
+    /// The decided class of every grid cell under the current decision rule.
+    grid_decision: Vec<u8>,
     snapshot: Snapshot,
     marks: Marks,
+    plane: Plane,
+    internals: SamplerInternals,
+    /// The latest test-split and (original) training-split probabilities: a new decision rule is
+    /// applied to these without retraining.
+    test_probs: Vec<f32>,
+    train_probs: Vec<f32>,
+    curves: Curves,
 }
 
 impl Lab {
@@ -40,18 +56,58 @@ impl Lab {
     /// As [`Lab::new`], with bundled and uploaded files read from `files`.
     pub fn new_with(config: ExperimentConfig, files: &dyn DataSource) -> Result<Self, EngineError> {
         let exp = Experiment::new_with(config, files)?;
-        let grid = DecisionGrid::around(&exp.data.bounds(), GRID_SIZE);
+        let plane = Plane::for_data(&exp.data);
+        let marks = Marks::new(&exp.train, &exp.test, &exp.resampled, &plane);
+        let bounds = plane_bounds(&marks);
+        let mut grid = DecisionGrid::around(&bounds, GRID_SIZE);
+        if !plane.shows_boundary() {
+            // The model takes more than two inputs: there is no plane of its inputs to evaluate.
+            grid.points.clear();
+        }
+        let internals = SamplerInternals::new(&exp.resampled, exp.train.len());
         let snapshot = exp.snapshot();
-        let marks = Marks::new(&exp.train, &exp.test, &exp.resampled);
         let mut lab = Lab {
             exp,
             grid,
             grid_probs: Vec::new(),
+            grid_decision: Vec::new(),
             snapshot,
             marks,
+            plane,
+            internals,
+            test_probs: Vec::new(),
+            train_probs: Vec::new(),
+            curves: Curves::default(),
         };
-        lab.refresh_grid_cpu();
+        lab.refresh_cpu();
         Ok(lab)
+    }
+
+    /// How the rows reach the plane (their two features, or principal components).
+    pub fn plane(&self) -> &Plane {
+        &self.plane
+    }
+
+    pub fn internals(&self) -> &SamplerInternals {
+        &self.internals
+    }
+
+    /// ROC, precision-recall and reliability curves of the latest test probabilities.
+    pub fn curves(&self) -> &Curves {
+        &self.curves
+    }
+
+    /// Decided class per grid cell (empty when the boundary is not drawn).
+    pub fn grid_decision(&self) -> &[u8] {
+        &self.grid_decision
+    }
+
+    /// Switches the decision rule without retraining: the snapshot and the grid's decisions are
+    /// re-derived from the stored probabilities. On refusal nothing changes.
+    pub fn set_posthoc(&mut self, posthoc: PostHoc) -> Result<(), EngineError> {
+        self.exp.set_posthoc(posthoc)?;
+        self.rederive();
+        Ok(())
     }
 
     pub fn experiment(&self) -> &Experiment {
@@ -104,28 +160,83 @@ impl Lab {
 
     /// Recomputes the snapshot and the grid with the CPU model.
     pub fn refresh_cpu(&mut self) {
-        self.snapshot = self.exp.snapshot();
-        self.refresh_grid_cpu();
+        self.test_probs = self.exp.test_probabilities();
+        self.grid_probs = if self.grid.points.is_empty() {
+            Vec::new()
+        } else {
+            self.exp
+                .predict_proba(&self.grid.points, self.grid.points.len() / 2)
+        };
+        self.refresh_derived();
     }
 
     /// Takes the test-split and grid probabilities computed elsewhere (the GPU).
     #[cfg_attr(not(feature = "gpu"), allow(dead_code))]
     pub fn refresh_from(&mut self, test_probs: &[f32], grid_probs: Vec<f32>) {
-        self.snapshot = self.exp.snapshot_from_probabilities(test_probs);
+        self.test_probs = test_probs.to_vec();
         self.grid_probs = grid_probs;
+        self.refresh_derived();
     }
 
-    fn refresh_grid_cpu(&mut self) {
-        self.grid_probs = self
+    /// After new probabilities: the training split's (a few hundred rows on the CPU, for its
+    /// confusion matrix), the curves, then the decisions.
+    fn refresh_derived(&mut self) {
+        self.train_probs = self.exp.train_probabilities();
+        self.curves = Curves::new(&self.exp.test.y, &self.test_probs, self.exp.data.n_classes);
+        self.rederive();
+    }
+
+    /// Snapshot and grid decisions from the stored probabilities under the current rule.
+    fn rederive(&mut self) {
+        self.snapshot = self
             .exp
-            .model()
-            .predict_proba(&self.grid.points, self.grid.n_cells());
+            .snapshot_with_train(&self.test_probs, Some(&self.train_probs));
+        let k = self.exp.data.n_classes.max(1);
+        let rule = self.exp.posthoc();
+        let prior = self.exp.training_prior();
+        self.grid_decision.clear();
+        // 10 000 cells per frame: the arg-max needs no adjusted copy of each row.
+        self.grid_decision
+            .extend(self.grid_probs.chunks(k).map(|p| match rule {
+                PostHoc::None => argmax_f32(p),
+                _ => rule.decide(p, prior).min(u8::MAX as usize) as u8,
+            }));
     }
 
     /// What `window.imlab.snapshot()` returns, for the given backend label.
     pub fn report<'a>(&'a self, backend: &'a str) -> Report<'a> {
         Report::new(self.config(), &self.snapshot, backend)
     }
+}
+
+/// Index of the first largest value, as the engine's `posthoc::argmax` picks it.
+fn argmax_f32(row: &[f32]) -> u8 {
+    let mut best = 0;
+    for (c, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = c;
+        }
+    }
+    best.min(u8::MAX as usize) as u8
+}
+
+/// Per-axis `(min, max)` of every mark on the plane.
+fn plane_bounds(marks: &Marks) -> Vec<(f64, f64)> {
+    let mut b = [(f64::INFINITY, f64::NEG_INFINITY); 2];
+    for m in marks
+        .train
+        .iter()
+        .chain(&marks.test)
+        .chain(&marks.synthetic)
+    {
+        if m.x.is_finite() && m.y.is_finite() {
+            b[0] = (b[0].0.min(m.x), b[0].1.max(m.x));
+            b[1] = (b[1].0.min(m.y), b[1].1.max(m.y));
+        }
+    }
+    b.iter()
+        .map(|&(lo, hi)| if lo <= hi { (lo, hi) } else { (-1.0, 1.0) })
+        .collect()
 }
 
 #[cfg(test)]
@@ -214,5 +325,64 @@ mod tests {
         let a = Lab::new(ExperimentConfig::default()).unwrap();
         let b = Lab::new(ExperimentConfig::default()).unwrap();
         assert_eq!(a.grid_probs(), b.grid_probs());
+    }
+
+    #[test]
+    fn the_decision_rule_changes_every_view_without_retraining() {
+        let mut lab = Lab::new(ExperimentConfig::default()).unwrap();
+        lab.train_cpu(StepBudget::new(300, 1e9), &mut no_time())
+            .unwrap();
+        lab.refresh_cpu();
+        let before = lab.snapshot().clone();
+        let grid_before = lab.grid_decision().to_vec();
+        // The arg-max fast path decides as the engine does.
+        for (cell, &d) in lab.grid_probs().chunks(2).zip(&grid_before) {
+            assert_eq!(usize::from(d), lab.experiment().decide(cell));
+        }
+        let params = lab.experiment().state();
+        lab.set_posthoc(PostHoc::Threshold { threshold: 0.05 })
+            .unwrap();
+        let after = lab.snapshot();
+        assert_eq!(lab.experiment().state(), params);
+        assert_eq!(after.step, before.step);
+        assert!(after.per_class[1].recall >= before.per_class[1].recall);
+        assert_ne!(after.confusion, before.confusion);
+        assert_ne!(after.train_confusion, before.train_confusion);
+        // More of the plane goes to the minority class.
+        let ones = |d: &[u8]| d.iter().filter(|&&c| c == 1).count();
+        assert!(ones(lab.grid_decision()) > ones(&grid_before));
+        assert_eq!(lab.config().posthoc, PostHoc::Threshold { threshold: 0.05 });
+        // A refused rule keeps the current one.
+        assert!(lab
+            .set_posthoc(PostHoc::LogitAdjustment { tau: 99.0 })
+            .is_err());
+        assert_eq!(lab.config().posthoc, PostHoc::Threshold { threshold: 0.05 });
+        // The curves exist and do not depend on the rule.
+        assert_eq!(lab.curves().classes.len(), 2);
+        assert!(lab.curves().classes[1].auc.unwrap() > 0.8);
+    }
+
+    #[test]
+    fn more_than_two_features_are_projected_and_no_grid_is_evaluated() {
+        let mut cfg = ExperimentConfig::default();
+        cfg.dataset.source = imlab_engine::dataset::DataOrigin::Bundled {
+            name: imlab_engine::dataset::BundledName::Wine,
+            subsample: None,
+            standardize: true,
+        };
+        let mut lab = Lab::new_with(cfg, &crate::files::with_bundled()).unwrap();
+        assert_eq!(lab.experiment().data.n_features, 13);
+        assert!(!lab.plane().shows_boundary());
+        assert!(lab.grid_probs().is_empty() && lab.grid_decision().is_empty());
+        assert!(lab
+            .marks()
+            .train
+            .iter()
+            .all(|m| m.x.is_finite() && m.y.is_finite()));
+        lab.train_cpu(StepBudget::new(20, 1e9), &mut no_time())
+            .unwrap();
+        lab.refresh_cpu();
+        assert_eq!(lab.curves().classes.len(), 3);
+        assert!(lab.grid_probs().is_empty());
     }
 }

@@ -16,7 +16,7 @@ use super::ExperimentConfig;
 use crate::dataset::{stratified_split, DataSource, Dataset, NoData};
 use crate::error::{EngineError, Result};
 use crate::loss::{training_prior, Loss, LossSpec};
-use crate::metrics::ConfusionMatrix;
+use crate::metrics::{Average, ConfusionMatrix};
 use crate::model::{softmax_in_place, Mlp, MlpWorkspace};
 use crate::optim::StepScalars;
 use crate::posthoc::PostHoc;
@@ -462,6 +462,8 @@ impl Experiment {
                     test_loss,
                     accuracy: cm.accuracy(),
                     balanced_accuracy: cm.balanced_accuracy(),
+                    macro_f1: cm.f1_average(Average::Macro).value(),
+                    minority_recall: cm.recall(self.minority_class()),
                 });
             }
         }
@@ -480,10 +482,47 @@ impl Experiment {
         self.posthoc().decide(probs, &self.prior)
     }
 
+    /// Changes the post-hoc decision rule without touching the model or the data: later snapshots
+    /// and epoch records decide with it. The config is updated so a link carries the rule (the old
+    /// `threshold` field is cleared: `posthoc` says it all).
+    pub fn set_posthoc(&mut self, posthoc: PostHoc) -> Result<()> {
+        posthoc.validate(self.data.n_classes)?;
+        let train_counts = self.train.class_counts();
+        self.prior = if posthoc == PostHoc::None {
+            let total = self.train.len().max(1) as f64;
+            train_counts.iter().map(|&n| n as f64 / total).collect()
+        } else {
+            training_prior(&train_counts)?
+        };
+        self.config.posthoc = posthoc;
+        self.config.threshold = None;
+        Ok(())
+    }
+
+    /// The class with the fewest rows in the training split before resampling (lowest index on
+    /// ties): whose recall the per-epoch "minority recall" follows.
+    pub fn minority_class(&self) -> usize {
+        let counts = self.train.class_counts();
+        (0..counts.len())
+            .min_by_key(|&c| (counts[c], c))
+            .unwrap_or(0)
+    }
+
+    /// Confusion matrix of `labels` against the decisions on `probs` (`labels.len() × K`).
+    pub fn confusion_of(&self, labels: &[usize], probs: &[f32]) -> ConfusionMatrix {
+        let k = self.data.n_classes;
+        let pred: Vec<usize> = probs.chunks(k).map(|p| self.decide(p)).collect();
+        ConfusionMatrix::new(labels, &pred, k)
+    }
+
+    /// Class probabilities of the original training split (no resampled or synthetic rows).
+    pub fn train_probabilities(&self) -> Vec<f32> {
+        self.predict_proba(&self.train.x_f32(), self.train.len())
+    }
+
     fn evaluate(&self, test_probs: &[f32]) -> (ConfusionMatrix, f64) {
         let k = self.data.n_classes;
-        let pred: Vec<usize> = test_probs.chunks(k).map(|p| self.decide(p)).collect();
-        let cm = ConfusionMatrix::new(&self.test.y, &pred, k);
+        let cm = self.confusion_of(&self.test.y, test_probs);
         let loss = self
             .test
             .y
@@ -527,7 +566,16 @@ impl Experiment {
 
     /// The snapshot from test probabilities computed anywhere (CPU, or the GPU's batched prediction).
     pub fn snapshot_from_probabilities(&self, test_probs: &[f32]) -> Snapshot {
+        self.snapshot_with_train(test_probs, None)
+    }
+
+    /// As [`Self::snapshot_from_probabilities`], with the training split's probabilities (original
+    /// rows only) for the training confusion matrix. Every metric is computed on the test split.
+    pub fn snapshot_with_train(&self, test_probs: &[f32], train_probs: Option<&[f32]>) -> Snapshot {
         let (cm, test_loss) = self.evaluate(test_probs);
+        let train_confusion = train_probs
+            .filter(|p| p.len() == self.train.len() * self.data.n_classes)
+            .map(|p| self.confusion_of(&self.train.y, p));
         let per_class = (0..self.data.n_classes)
             .map(|c| ClassScores {
                 class: c,
@@ -549,6 +597,11 @@ impl Experiment {
             test_loss,
             accuracy: cm.accuracy(),
             balanced_accuracy: cm.balanced_accuracy(),
+            macro_f1: cm.f1_average(Average::Macro).value(),
+            g_mean: cm.g_mean_multiclass(0.0).value(),
+            mcc: cm.mcc().value(),
+            minority_class: self.minority_class(),
+            train_confusion,
             per_class,
             confusion: cm,
             train_counts: self.train.class_counts(),
@@ -659,5 +712,70 @@ mod tests {
         let err = e.train_steps(200).unwrap_err();
         assert!(matches!(err, EngineError::Diverged { .. }), "{err}");
         assert!(e.state().params.iter().all(|p| p.is_finite()));
+    }
+
+    #[test]
+    fn metrics_count_only_the_test_split_never_synthetic_rows() {
+        let mut cfg = ExperimentConfig::default();
+        cfg.sampler = crate::resample::SamplerSpec::Smote(Default::default());
+        let mut e = Experiment::new(cfg).unwrap();
+        e.train_steps(40).unwrap();
+        let n_synthetic = e
+            .resampled
+            .origin
+            .iter()
+            .filter(|o| matches!(o, crate::resample::Origin::Synthetic { .. }))
+            .count();
+        assert!(n_synthetic > 0);
+        let train_probs = e.train_probabilities();
+        let s = e.snapshot_with_train(&e.test_probabilities(), Some(&train_probs));
+        // Test metrics: exactly the test rows.
+        assert_eq!(s.confusion.total() as usize, e.test.len());
+        let supports: Vec<usize> = (0..2).map(|c| s.confusion.support(c) as usize).collect();
+        assert_eq!(supports, s.test_counts);
+        // The training matrix: the original split only, synthetic rows excluded.
+        let train_cm = s.train_confusion.unwrap();
+        assert_eq!(train_cm.total() as usize, e.train.len());
+        assert!(e.resampled.data.len() > e.train.len());
+        // Headline metrics are defined and in range.
+        for v in [s.macro_f1, s.g_mean, s.mcc, s.balanced_accuracy] {
+            let v = v.unwrap();
+            assert!((-1.0..=1.0).contains(&v), "{v}");
+        }
+        assert_eq!(s.minority_class, 1);
+    }
+
+    #[test]
+    fn a_posthoc_change_redecides_without_retraining() {
+        let mut e = Experiment::new(ExperimentConfig::default()).unwrap();
+        e.train_steps(100).unwrap();
+        let params = e.state();
+        let probs = e.test_probabilities();
+        let before = e.snapshot_from_probabilities(&probs);
+        // A threshold of 0 predicts the minority everywhere: its recall becomes 1.
+        e.set_posthoc(PostHoc::Threshold { threshold: 0.0 })
+            .unwrap();
+        let after = e.snapshot_from_probabilities(&probs);
+        assert_eq!(e.state(), params, "the model is untouched");
+        assert_eq!(after.per_class[1].recall, Some(1.0));
+        assert_eq!(after.per_class[0].recall, Some(0.0));
+        assert_ne!(before.confusion, after.confusion);
+        assert_eq!(e.config().posthoc, PostHoc::Threshold { threshold: 0.0 });
+        // Logit adjustment with τ = 0 is the arg-max again.
+        e.set_posthoc(PostHoc::LogitAdjustment { tau: 0.0 })
+            .unwrap();
+        assert_eq!(
+            e.snapshot_from_probabilities(&probs).confusion,
+            before.confusion
+        );
+        // Invalid rules are refused and the old one kept.
+        assert!(e
+            .set_posthoc(PostHoc::Threshold { threshold: 1.5 })
+            .is_err());
+        assert_eq!(e.config().posthoc, PostHoc::LogitAdjustment { tau: 0.0 });
+        // Training goes on with the same rule; epoch records carry the new per-epoch metrics.
+        e.train_steps(e.steps_per_epoch() * 2).unwrap();
+        let last = e.snapshot().history.last().cloned().unwrap();
+        assert!(last.macro_f1.is_some() && last.minority_recall.is_some());
     }
 }

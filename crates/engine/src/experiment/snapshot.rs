@@ -24,6 +24,12 @@ pub struct EpochRecord {
     pub test_loss: f64,
     pub accuracy: Option<f64>,
     pub balanced_accuracy: Option<f64>,
+    /// Macro-averaged F1 on the test split (older snapshots lack it).
+    #[serde(default)]
+    pub macro_f1: Option<f64>,
+    /// Recall on the test split of the class rarest in the training split (before resampling).
+    #[serde(default)]
+    pub minority_recall: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +47,22 @@ pub struct Snapshot {
     pub per_class: Vec<ClassScores>,
     pub accuracy: Option<f64>,
     pub balanced_accuracy: Option<f64>,
+    /// Macro-averaged F1 over the classes present (`f1_score(average='macro')`); `None`: undefined.
+    #[serde(default)]
+    pub macro_f1: Option<f64>,
+    /// Geometric mean of per-class recalls (imblearn `geometric_mean_score(average='multiclass')`).
+    #[serde(default)]
+    pub g_mean: Option<f64>,
+    /// Matthews correlation coefficient (multi-class R_K); `None` when undefined (constant labels).
+    #[serde(default)]
+    pub mcc: Option<f64>,
+    /// The class with the fewest rows in the training split before resampling (ties: lowest index).
+    #[serde(default)]
+    pub minority_class: usize,
+    /// Confusion matrix of the original training split (before resampling, so synthetic rows are
+    /// never counted), under the same decision rule. `None` where it was not computed.
+    #[serde(default)]
+    pub train_confusion: Option<ConfusionMatrix>,
     /// Class counts of the original training split, of the resampled one, and of the test split.
     pub train_counts: Vec<usize>,
     pub resampled_counts: Vec<usize>,

@@ -1,0 +1,47 @@
+// Performance while training the default experiment: no main-thread task over 50 ms (Long Tasks
+// API, over 5 s of training), and the decision boundary redrawn at least 30 times a second
+// (counted by the page itself: `window.imlab.boundaryDraws()` increments on every draw, so rAF
+// throttling, if any, shows in the count). Long tasks on both paths. The redraw rate is asserted on
+// the CPU path: on WebGPU the boundary is redrawn once per GPU result, and SwiftShader (headless
+// Chromium's software adapter) returns only a few results a second; the rate is printed there.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { byId, openApp } from './harness.mjs';
+
+for (const webgpu of [true, false]) {
+  test(`no long tasks and ≥30 boundary redraws per second (${webgpu ? 'WebGPU' : 'CPU'})`, async () => {
+    const app = await openApp({ webgpu });
+    const { page } = app;
+    try {
+      await byId(page, 'step').waitFor({ timeout: 30_000 });
+      // Past start-up (compilation, first buffers): measure steady training.
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent.replace(/\D/g, '')) > 30, null, { timeout: 60_000 });
+      const badge = (await byId(page, 'backend').innerText()).trim();
+      if (webgpu) assert.match(badge, /webgpu/i, badge);
+      else assert.match(badge, /cpu/i, badge);
+      const r = await page.evaluate(async () => {
+        const long = [];
+        const obs = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) long.push(Math.round(e.duration));
+        });
+        obs.observe({ type: 'longtask', buffered: false });
+        const step0 = Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, ''));
+        const d0 = window.imlab.boundaryDraws();
+        const t0 = performance.now();
+        await new Promise((res) => setTimeout(res, 5000));
+        const seconds = (performance.now() - t0) / 1000;
+        const d1 = window.imlab.boundaryDraws();
+        obs.disconnect();
+        const step1 = Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, ''));
+        return { long, drawsPerSecond: (d1 - d0) / seconds, steps: step1 - step0, seconds };
+      });
+      console.log(`${webgpu ? 'WebGPU' : 'CPU'}: ${r.drawsPerSecond.toFixed(1)} boundary draws/s, ${r.steps} steps in ${r.seconds.toFixed(1)} s, long tasks ${JSON.stringify(r.long)}`);
+      assert.ok(r.steps > 0, 'it trained during the measurement');
+      assert.deepEqual(r.long, [], 'no main-thread task over 50 ms');
+      if (!webgpu) assert.ok(r.drawsPerSecond >= 30, `boundary redraws per second: ${r.drawsPerSecond.toFixed(1)}`);
+      assert.deepEqual(app.consoleErrors, [], 'no console errors');
+    } finally {
+      await app.close();
+    }
+  });
+}
