@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::boundary::BoundaryPanel;
+use crate::components::compare::ComparePanel;
 use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
 use crate::components::error::ErrorBanner;
@@ -13,6 +14,7 @@ use crate::components::header::{BackendNotice, Header};
 use crate::components::loss::LossPanel;
 use crate::components::recall::RecallPanel;
 use crate::components::scores::ScoresPanel;
+use crate::components::sweep::SweepPanel;
 use crate::keys::{command_for, KeyCommand};
 use crate::runner::Controller;
 
@@ -43,6 +45,10 @@ pub fn App() -> impl IntoView {
                     <LossPanel/>
                 </div>
             </main>
+            <section class="tools" aria-label="Tools">
+                <ComparePanel/>
+                <SweepPanel/>
+            </section>
         </div>
     }
 }

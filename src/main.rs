@@ -10,6 +10,7 @@ mod keys;
 mod lab;
 mod runner;
 mod state;
+mod sweep_runner;
 
 fn main() {
     console_error_panic_hook::set_once();

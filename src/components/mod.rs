@@ -1,6 +1,7 @@
 //! One panel per file. Components read the `Ui` signals and send commands to the `Controller`.
 
 pub mod boundary;
+pub mod compare;
 pub mod confusion;
 pub mod controls;
 pub mod error;
@@ -9,3 +10,4 @@ pub mod header;
 pub mod loss;
 pub mod recall;
 pub mod scores;
+pub mod sweep;
