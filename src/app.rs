@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use crate::components::boundary::BoundaryPanel;
 use crate::components::calibration::CalibrationPanel;
 use crate::components::class_counts::ClassCountsPanel;
+use crate::components::compare::ComparePanel;
 use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
 use crate::components::decision_rule::DecisionRulePanel;
@@ -19,6 +20,7 @@ use crate::components::recall::RecallPanel;
 use crate::components::roc_pr::RocPrPanel;
 use crate::components::scores::ScoresPanel;
 use crate::components::setup::SetupPanel;
+use crate::components::sweep::SweepPanel;
 use crate::keys::{command_for, KeyCommand};
 use crate::runner::Controller;
 
@@ -62,6 +64,10 @@ pub fn App() -> impl IntoView {
                     <CalibrationPanel/>
                 </div>
             </main>
+            <section class="tools" aria-label="Tools">
+                <ComparePanel/>
+                <SweepPanel/>
+            </section>
         </div>
     }
 }

@@ -12,6 +12,7 @@ mod lab;
 mod presets;
 mod runner;
 mod state;
+mod sweep_runner;
 mod theme;
 mod url;
 

@@ -3,6 +3,7 @@
 pub mod boundary;
 pub mod calibration;
 pub mod class_counts;
+pub mod compare;
 pub mod confusion;
 pub mod controls;
 pub mod decision_rule;
@@ -16,3 +17,4 @@ pub mod recall;
 pub mod roc_pr;
 pub mod scores;
 pub mod setup;
+pub mod sweep;

@@ -37,6 +37,10 @@ usage:
                                   --vary values may be separated by `;` instead of `,`).
                                   --seeds N means seeds 0 to N-1; a..b excludes b.
                                   --shard i/n runs the runs whose index is i modulo n
+  imlab sweep --preset NAME [--seeds ...] [--epochs E] [--threads T] [--shard i/n] --output F
+                                  run a paper preset (buda-step-digits, menon-two-gaussians,
+                                  longtail-digits; docs/paper-presets.md), as the app's
+                                  Sweep panel does
   imlab merge a.csv b.csv ... --output all.csv|all.json
                                   combine the shards of one sweep (refuses files of different
                                   sweeps and duplicate runs) and print the same summary

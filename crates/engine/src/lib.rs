@@ -14,6 +14,7 @@ pub mod optim;
 pub mod posthoc;
 pub mod resample;
 pub mod rng;
+pub mod sweep;
 pub mod tag_names;
 
 pub use error::{EngineError, Result};

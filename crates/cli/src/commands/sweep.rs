@@ -1,22 +1,27 @@
 //! `imlab sweep`: runs a grid of methods × varied settings × seeds on all cores, writes one row per
 //! run, and prints a summary per method.
 //!
+//! `--preset NAME` runs one of the paper presets (`imlab_engine::sweep::presets`, the same grid the
+//! browser's preset select runs); `--seeds` and `--epochs` may override its seeds and epochs.
+//!
 //! `--shard i/n` runs only the runs whose index is `i` modulo `n`; the shards' files, merged with
 //! `imlab merge`, are identical to the file of the whole sweep run at once, on any number of threads.
 
 use crate::args::Args;
 use crate::config_source;
+use crate::sweep::bundled;
 use crate::sweep::execute::run_all;
 use crate::sweep::grid::{parse_axis, parse_method, parse_seeds, split_top, Grid};
 use crate::sweep::results::{Format, Results};
 use crate::sweep::summary;
+use imlab_engine::sweep::Preset;
 
 pub fn main(argv: &[String]) -> Result<(), String> {
     let args = Args::parse(
         argv,
         &[
             "config", "link", "methods", "method", "seeds", "vary", "epochs", "threads", "shard",
-            "output",
+            "output", "preset",
         ],
         &["quiet"],
     )?;
@@ -24,6 +29,9 @@ pub fn main(argv: &[String]) -> Result<(), String> {
         .get("output")
         .ok_or("--output results.csv (or .json) is required")?;
     let format = Format::of(output)?;
+    if let Some(name) = args.get("preset") {
+        return run_grid(&args, output, format, preset_grid(&args, name)?);
+    }
     let mut base = config_source::load(&args)?;
     if let Some(epochs) = args.parsed::<usize>("epochs")? {
         base.epochs = epochs;
@@ -70,6 +78,39 @@ pub fn main(argv: &[String]) -> Result<(), String> {
         args.get("seeds")
             .ok_or("--seeds is required, e.g. --seeds 5 or --seeds 10..20")?,
     )?;
+    let grid = Grid {
+        base,
+        methods,
+        axes,
+        seeds,
+    };
+    run_grid(&args, output, format, grid)
+}
+
+/// The grid of preset `name`, with `--seeds` and `--epochs` overriding the preset's.
+fn preset_grid(args: &Args, name: &str) -> Result<Grid, String> {
+    let preset = Preset::find(name).ok_or_else(|| {
+        format!(
+            "unknown preset `{name}`; the presets are {}",
+            Preset::names().join(", ")
+        )
+    })?;
+    for other in ["config", "link", "methods", "method", "vary"] {
+        if args.get(other).is_some() {
+            return Err(format!(
+                "--preset sets the base, methods and grid; leave out --{other} (only --seeds and --epochs may change a preset)"
+            ));
+        }
+    }
+    let mut base = preset.base()?;
+    if let Some(epochs) = args.parsed::<usize>("epochs")? {
+        base.epochs = epochs;
+    }
+    preset.grid_on(base, args.get("seeds"))
+}
+
+/// Runs `grid` (or this process's shard of it), writes the rows and prints the summary.
+fn run_grid(args: &Args, output: &str, format: Format, grid: Grid) -> Result<(), String> {
     let threads = match args.parsed::<usize>("threads")? {
         Some(0) => return Err("--threads must be at least 1".into()),
         Some(t) => t,
@@ -80,12 +121,6 @@ pub fn main(argv: &[String]) -> Result<(), String> {
         None => (0, 1),
     };
 
-    let grid = Grid {
-        base,
-        methods,
-        axes,
-        seeds,
-    };
     let all = grid.runs()?;
     let mine: Vec<_> = all
         .into_iter()
@@ -126,7 +161,7 @@ pub fn main(argv: &[String]) -> Result<(), String> {
             ),
         }
     };
-    let rows = run_all(&mine, threads, &progress);
+    let rows = run_all(&mine, &bundled::files(), threads, &progress);
     let results = Results {
         sweep_id: grid.sweep_id(),
         runs_total: total,

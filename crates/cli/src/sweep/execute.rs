@@ -5,43 +5,14 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use imlab_engine::Experiment;
-
-use super::grid::RunSpec;
-use super::results::Row;
-use super::scores::Scores;
-
-/// Trains one run on the CPU path and scores it on its test split.
-pub fn run_one(spec: &RunSpec) -> Row {
-    let outcome = (|| {
-        let mut exp = Experiment::new(spec.config.clone())?;
-        exp.train_to_end()?;
-        let probs = exp.test_probabilities();
-        let snap = exp.snapshot_from_probabilities(&probs);
-        Ok::<_, imlab_engine::EngineError>(Scores::compute(
-            &snap.confusion,
-            &exp.test.y,
-            &probs,
-            &snap.train_counts,
-        ))
-    })();
-    let (scores, error) = match outcome {
-        Ok(s) => (s, None),
-        Err(e) => (Scores::default(), Some(e.to_string())),
-    };
-    Row {
-        run: spec.index,
-        method: spec.method.clone(),
-        vary: spec.vary.clone(),
-        seed: spec.seed,
-        scores,
-        error,
-    }
-}
+use imlab_engine::dataset::MemorySource;
+use imlab_engine::sweep::{run_one, Row, RunSpec};
 
 /// Runs `runs` on `threads` threads (at least one), calling `progress(done, row)` as each finishes.
+/// `files` holds the bundled datasets a config may name.
 pub fn run_all(
     runs: &[RunSpec],
+    files: &MemorySource,
     threads: usize,
     progress: &(dyn Fn(usize, &Row) + Sync),
 ) -> Vec<Row> {
@@ -53,7 +24,7 @@ pub fn run_all(
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(spec) = runs.get(i) else { break };
-                let row = run_one(spec);
+                let row = run_one(spec, files);
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, &row);
                 // A poisoned lock only means another worker panicked; its rows are still valid.
                 rows.lock().unwrap_or_else(|p| p.into_inner()).push(row);

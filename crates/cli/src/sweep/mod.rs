@@ -1,8 +1,8 @@
-//! Sweeps: a grid of experiment configurations × seeds, run in parallel, scored, and summarized.
+//! Sweeps: the grid, scores, statistics and results files live in the engine
+//! (`imlab_engine::sweep`, shared with the browser); the CLI adds threads, shards, bundled files
+//! and `merge` on top.
 
+pub mod bundled;
 pub mod execute;
-pub mod grid;
-pub mod results;
-pub mod scores;
-pub mod stats;
-pub mod summary;
+
+pub use imlab_engine::sweep::{grid, results, summary};

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
+use super::csv_text;
 use super::scores::{Scores, SCORE_NAMES};
-use crate::csv_text;
 
 /// One run's outcome.
 #[derive(Clone, Debug, PartialEq)]

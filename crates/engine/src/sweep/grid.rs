@@ -1,18 +1,18 @@
 //! The grid of a sweep: methods × values of the varied settings × seeds, each run a complete
-//! [`ExperimentConfig`] made by applying link-style overrides (`imlab_engine::link`) to a base config.
+//! [`ExperimentConfig`] made by applying link-style overrides (`crate::link`) to a base config.
 //!
 //! Runs are numbered in a fixed order (methods outermost, then the `--vary` axes in the order given,
 //! the first one outermost, then seeds), so a run's index names the same configuration on every
 //! machine, which is what `--shard` and `merge` rely on.
 
-use imlab_engine::dataset::fnv1a64;
-use imlab_engine::loss::LossSpec;
-use imlab_engine::resample::SamplerSpec;
-use imlab_engine::tag_names::tag_names;
-use imlab_engine::{link, ExperimentConfig};
+use crate::dataset::fnv1a64;
+use crate::loss::LossSpec;
+use crate::resample::SamplerSpec;
+use crate::tag_names::tag_names;
+use crate::{link, ExperimentConfig};
 use serde_json::json;
 
-use crate::config_source::unapplied;
+use super::overrides::unapplied;
 
 /// Most runs one sweep may have.
 pub const MAX_RUNS: usize = 1_000_000;

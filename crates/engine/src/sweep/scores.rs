@@ -14,8 +14,8 @@
 //!   `roc_auc_score`; with more classes the one-vs-rest macro average (`multi_class='ovr'`).
 //!   Undefined (`None`) when a class is missing from the truth.
 
-use imlab_engine::math;
-use imlab_engine::metrics::ConfusionMatrix;
+use crate::math;
+use crate::metrics::ConfusionMatrix;
 use serde::{Deserialize, Serialize};
 
 /// Names of the score columns, in output order.

@@ -1,0 +1,198 @@
+//! Paper protocols as sweeps: a base link, the methods to compare, seeds and epochs, shrunk so that a
+//! whole preset runs in a browser tab in about a minute. `docs/paper-presets.md` says what each one
+//! reproduces (the direction of a published finding) and what it does not (the papers' networks,
+//! data sizes and epochs). The CLI runs the same presets with `imlab sweep --preset NAME`.
+
+use crate::{link, ExperimentConfig};
+
+use super::grid::{parse_method, parse_seeds, Grid};
+use super::overrides::unapplied;
+
+/// One paper protocol.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Preset {
+    /// Stable name (CLI `--preset`, the browser's select).
+    pub name: &'static str,
+    /// What the user sees.
+    pub title: &'static str,
+    /// Settings on top of the default config, in the link format (`key=value&...`).
+    pub base_link: &'static str,
+    /// Methods, each as `imlab sweep --methods` reads them.
+    pub methods: &'static [&'static str],
+    /// Seeds, as `--seeds` reads them.
+    pub seeds: &'static str,
+    pub epochs: usize,
+}
+
+pub const PRESETS: [Preset; 3] = [
+    // Buda et al. 2018: step imbalance, half of the classes minority at ρ = 10; ROS vs RUS vs
+    // thresholding by the prior vs two-phase training.
+    Preset {
+        name: "buda-step-digits",
+        title: "Buda et al. 2018 — step imbalance on digits (µ = 0.5, ρ = 10)",
+        base_link: concat!(
+            "dataset.source.kind=bundled&dataset.source.name=digits&model.hidden=[32]",
+            "&dataset.source.subsample.kind=step&dataset.source.subsample.n_max=150",
+            "&dataset.source.subsample.rho=10&dataset.source.subsample.mu=0.5",
+            "&dataset.source.subsample.classes=10&batch_size=64"
+        ),
+        methods: &[
+            "baseline",
+            "ros",
+            "rus:sampler.kind=random_under_sampler",
+            "prior_thresholding:posthoc.kind=prior_correction",
+            "two_phase_ros:sampler.kind=ros&schedule.second_stage.method=output_fine_tuning&schedule.second_stage.epochs=5",
+        ],
+        seeds: "5",
+        epochs: 20,
+    },
+    // Menon et al. 2021 §6.1: x | y ~ N(y·(1,1), σ²I), σ = 1, a linear model; logit adjustment
+    // (loss and post-hoc) approaches the Bayes balanced error Φ(−√2) ≈ 7.86 %, ERM and re-weighting
+    // do not.
+    Preset {
+        name: "menon-two-gaussians",
+        title: "Menon et al. 2021 §6.1 — two Gaussians, linear model",
+        base_link: concat!(
+            "dataset.generator=two_gaussians&dataset.noise=1",
+            "&dataset.counts.kind=ratio&dataset.counts.majority=1000&dataset.counts.ratio=0.02",
+            "&dataset.counts.classes=2&model.hidden=[]&batch_size=64"
+        ),
+        methods: &[
+            "baseline",
+            "logit_adjusted",
+            "posthoc_la:posthoc.kind=logit_adjustment&posthoc.tau=1",
+            "weighted_ce",
+            "ldam",
+        ],
+        seeds: "5",
+        epochs: 20,
+    },
+    // The long-tail methods on an exponential profile (ρ = 50): logit adjustment, balanced softmax,
+    // deferred re-weighting, classifier re-training.
+    Preset {
+        name: "longtail-digits",
+        title: "Long tail on digits (exponential, ρ = 50) — LA, balanced softmax, DRW, cRT",
+        base_link: concat!(
+            "dataset.source.kind=bundled&dataset.source.name=digits&model.hidden=[32]",
+            "&dataset.source.subsample.kind=exponential&dataset.source.subsample.n_max=150",
+            "&dataset.source.subsample.rho=50&dataset.source.subsample.classes=10&batch_size=64"
+        ),
+        methods: &[
+            "baseline",
+            "logit_adjusted",
+            "balanced_softmax",
+            "drw:schedule.drw.start_fraction=0.8",
+            "crt:schedule.second_stage.method=classifier_retraining&schedule.second_stage.epochs=10",
+        ],
+        seeds: "5",
+        epochs: 30,
+    },
+];
+
+impl Preset {
+    pub fn find(name: &str) -> Option<&'static Preset> {
+        PRESETS.iter().find(|p| p.name == name)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        PRESETS.iter().map(|p| p.name).collect()
+    }
+
+    /// The base config: the default with `base_link` applied and `epochs` set.
+    pub fn base(&self) -> Result<ExperimentConfig, String> {
+        let parsed = link::parse_fragment(self.base_link, &ExperimentConfig::default());
+        let pairs: Vec<(String, String)> = self
+            .base_link
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (link::decode(k), link::decode(v)))
+            .collect();
+        let mut issues: Vec<String> = parsed.issues.iter().map(|i| i.to_string()).collect();
+        issues.extend(unapplied(&parsed.config, &pairs));
+        if !issues.is_empty() {
+            return Err(format!("preset {}: {}", self.name, issues.join("; ")));
+        }
+        let mut config = parsed.config;
+        config.epochs = self.epochs;
+        Ok(config)
+    }
+
+    /// The preset's grid on `base` (its own [`Preset::base`], or a caller's), with `seeds` if given.
+    pub fn grid_on(&self, base: ExperimentConfig, seeds: Option<&str>) -> Result<Grid, String> {
+        Ok(Grid {
+            base,
+            methods: self
+                .methods
+                .iter()
+                .map(|m| parse_method(m))
+                .collect::<Result<_, _>>()?,
+            axes: Vec::new(),
+            seeds: parse_seeds(seeds.unwrap_or(self.seeds))?,
+        })
+    }
+
+    /// The preset's whole grid.
+    pub fn grid(&self) -> Result<Grid, String> {
+        self.grid_on(self.base()?, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::MemorySource;
+    use crate::sweep::runner::run_one;
+
+    fn files() -> MemorySource {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
+        MemorySource::new().with_bundled_dir(&dir).unwrap()
+    }
+
+    #[test]
+    fn every_preset_builds_and_its_first_seed_of_each_method_runs() {
+        let files = files();
+        for p in PRESETS {
+            let mut grid = p.grid().unwrap_or_else(|e| panic!("{e}"));
+            // One seed and two epochs keep the test quick; the configs are the preset's.
+            grid.seeds = vec![0];
+            grid.base.epochs = 2;
+            let runs = grid.runs().unwrap_or_else(|e| panic!("{}: {e}", p.name));
+            assert_eq!(runs.len(), p.methods.len());
+            for r in &runs {
+                let row = run_one(r, &files);
+                assert!(
+                    row.error.is_none(),
+                    "{} {}: {:?}",
+                    p.name,
+                    r.method,
+                    row.error
+                );
+                assert!(row.scores.balanced_accuracy.is_some());
+            }
+        }
+        assert_eq!(Preset::names().len(), PRESETS.len());
+        assert!(Preset::find("no-such").is_none());
+    }
+
+    #[test]
+    fn presets_set_what_they_say() {
+        use crate::dataset::{ClassCounts, DataOrigin};
+        let buda = Preset::find("buda-step-digits").unwrap().base().unwrap();
+        match &buda.dataset.source {
+            DataOrigin::Bundled {
+                subsample: Some(ClassCounts::Step { mu, rho, .. }),
+                ..
+            } => assert_eq!((*mu, *rho), (0.5, 10.0)),
+            other => panic!("{other:?}"),
+        }
+        let lt = Preset::find("longtail-digits").unwrap().grid().unwrap();
+        let runs = lt.runs().unwrap();
+        let drw = runs.iter().find(|r| r.method == "drw").unwrap();
+        assert!(drw.config.schedule.drw.is_some());
+        let crt = runs.iter().find(|r| r.method == "crt").unwrap();
+        assert!(crt.config.schedule.second_stage.is_some());
+        let menon = Preset::find("menon-two-gaussians").unwrap().base().unwrap();
+        assert!(menon.model.hidden.is_empty());
+        assert_eq!(menon.dataset.noise, 1.0);
+    }
+}

@@ -1,0 +1,163 @@
+//! Runs an engine sweep ([`imlab_engine::sweep::SweepRunner`]) in the page, a time slice per
+//! animation frame, so the tab stays responsive: each frame does at most [`SLICE_MS`] of work
+//! (building a run's data, optimizer steps, scoring), on top of the live experiment's own frame
+//! budget. Used by the Sweep panel and by A/B comparison (a sweep of two runs).
+//!
+//! The runs train on the engine's CPU path, which is bit-identical native and wasm32, so a sweep here
+//! writes the same rows as `imlab sweep`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use imlab_engine::sweep::{Grid, RunOutcome, SweepRunner};
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::runner::Controller;
+
+/// Milliseconds of sweep work per animation frame. With the live experiment's 6 ms and drawing, a
+/// frame's task stays well under 40 ms.
+pub const SLICE_MS: f64 = 20.0;
+
+/// What the panels show about a job.
+#[derive(Clone, Debug, Default)]
+pub struct JobView {
+    pub running: bool,
+    /// Fraction done, in [0, 1].
+    pub progress: f64,
+    pub total: usize,
+    /// Finished runs, in run order (kept when the job is cancelled).
+    pub outcomes: Vec<RunOutcome>,
+    /// The job was cancelled before its last run.
+    pub cancelled: bool,
+    /// The grid the outcomes belong to (for the results file's sweep id and run count).
+    pub grid: Option<Grid>,
+}
+
+struct Active {
+    runner: SweepRunner,
+    /// Bumped by every start and cancel, so a frame scheduled for an older job does nothing.
+    generation: u64,
+}
+
+/// One time-sliced job at a time; starting another replaces it.
+#[derive(Clone, Copy)]
+pub struct SweepJob {
+    pub view: RwSignal<JobView>,
+    active: StoredValue<Rc<RefCell<Option<Active>>>, LocalStorage>,
+    generation: StoredValue<Rc<RefCell<u64>>, LocalStorage>,
+}
+
+impl SweepJob {
+    /// Must be created inside the app's reactive owner.
+    pub fn new() -> Self {
+        SweepJob {
+            view: RwSignal::new(JobView::default()),
+            active: StoredValue::new_local(Rc::new(RefCell::new(None))),
+            generation: StoredValue::new_local(Rc::new(RefCell::new(0))),
+        }
+    }
+
+    fn next_generation(&self) -> u64 {
+        let Some(g) = self.generation.try_get_value() else {
+            return 0;
+        };
+        let mut g = g.borrow_mut();
+        *g += 1;
+        *g
+    }
+
+    /// Starts `grid` (replacing any job running); fails, saying why, if the grid has a bad setting.
+    pub fn start(self, ctl: Controller, grid: Grid) -> Result<(), String> {
+        let runs = grid.runs()?;
+        let generation = self.next_generation();
+        let total = runs.len();
+        if let Some(slot) = self.active.try_get_value() {
+            *slot.borrow_mut() = Some(Active {
+                runner: SweepRunner::new(runs),
+                generation,
+            });
+        }
+        self.view.set(JobView {
+            running: true,
+            progress: 0.0,
+            total,
+            outcomes: Vec::new(),
+            cancelled: false,
+            grid: Some(grid),
+        });
+        schedule(self, ctl, generation);
+        Ok(())
+    }
+
+    /// Stops the job now (no more work is done, not even in the next frame); finished runs stay.
+    pub fn cancel(self) {
+        self.next_generation();
+        if let Some(slot) = self.active.try_get_value() {
+            slot.borrow_mut().take();
+        }
+        self.view.update(|v| {
+            if v.running {
+                v.running = false;
+                v.cancelled = true;
+            }
+        });
+    }
+
+    /// One frame's slice of work.
+    fn tick(self, ctl: Controller, generation: u64) {
+        let Some(slot) = self.active.try_get_value() else {
+            return;
+        };
+        let mut guard = slot.borrow_mut();
+        let Some(active) = guard.as_mut().filter(|a| a.generation == generation) else {
+            return;
+        };
+        let deadline = now_ms() + SLICE_MS;
+        let before = active.runner.finished().len();
+        let advanced = ctl.with_session(|s| {
+            active
+                .runner
+                .advance(&s.files, &mut || now_ms() >= deadline)
+        });
+        // The live experiment is being replaced right now: try again next frame.
+        if advanced.is_none() {
+            drop(guard);
+            schedule(self, ctl, generation);
+            return;
+        }
+        let fresh: Vec<RunOutcome> = active.runner.finished()[before..].to_vec();
+        let progress = active.runner.progress();
+        let done = active.runner.is_done();
+        if done {
+            guard.take();
+        }
+        drop(guard);
+        self.view.update(|v| {
+            v.outcomes.extend(fresh);
+            v.progress = progress;
+            v.running = !done;
+        });
+        if !done {
+            schedule(self, ctl, generation);
+        }
+    }
+}
+
+/// Asks for `job.tick` on the next animation frame (a one-shot callback: nothing to clean up when
+/// the job ends or is cancelled).
+fn schedule(job: SweepJob, ctl: Controller, generation: u64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let cb = Closure::once_into_js(move || job.tick(ctl, generation));
+    // Fails only when the window is gone, and then there is nothing left to run.
+    let _ = window.request_animation_frame(cb.unchecked_ref());
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
