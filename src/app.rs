@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 use crate::components::boundary::BoundaryPanel;
 use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
+use crate::components::data_import::{provide_data_import, DataNeeded, DataPanel, StorageNotice};
 use crate::components::error::ErrorBanner;
+use crate::components::export::ExportPanel;
 use crate::components::header::{BackendNotice, Header};
 use crate::components::loss::LossPanel;
 use crate::components::recall::RecallPanel;
@@ -18,9 +20,16 @@ use crate::runner::Controller;
 
 #[component]
 pub fn App() -> impl IntoView {
+    // Read before anything rewrites the address: a link wins over the saved session.
+    let saved = crate::session_store::saved_config_unless_link();
     let ctl = Controller::new(ExperimentConfig::default());
     provide_context(ctl.ui);
     provide_context(ctl);
+    if let Some(config) = saved {
+        ctl.apply_config(config);
+    }
+    crate::session_store::use_autosave(ctl);
+    provide_data_import(ctl);
     if let Err(e) = crate::js_api::install(ctl) {
         leptos::logging::warn!("window.imlab not installed: {e:?}");
     }
@@ -32,6 +41,8 @@ pub fn App() -> impl IntoView {
         <div class="app">
             <Header/>
             <BackendNotice/>
+            <StorageNotice/>
+            <DataNeeded/>
             <ErrorBanner/>
             <Controls/>
             <main class="workspace">
@@ -43,6 +54,10 @@ pub fn App() -> impl IntoView {
                     <LossPanel/>
                 </div>
             </main>
+            <section class="tools">
+                <DataPanel/>
+                <ExportPanel/>
+            </section>
         </div>
     }
 }

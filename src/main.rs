@@ -4,11 +4,14 @@ mod app;
 mod backend;
 mod charts;
 mod components;
+mod download;
+mod exports;
 mod files;
 mod js_api;
 mod keys;
 mod lab;
 mod runner;
+mod session_store;
 mod state;
 
 fn main() {

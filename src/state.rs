@@ -2,7 +2,7 @@
 //! the runner's session (plain Rust, borrowed by the canvases when they draw); components read only
 //! these signals and send commands through [`crate::runner::Controller`].
 
-use imlab_engine::Snapshot;
+use imlab_engine::{ExperimentConfig, Snapshot};
 use leptos::prelude::*;
 
 use crate::backend::BackendStatus;
@@ -22,6 +22,11 @@ pub struct Ui {
     pub speed: RwSignal<u64>,
     /// Bumped whenever the grid or the snapshot changes, and on resize: the canvases redraw on it.
     pub revision: RwSignal<u64>,
+    /// Bumped each time a new experiment is applied (not on training steps): what saves the session.
+    pub config_revision: RwSignal<u64>,
+    /// An experiment (from a link or a saved session) that names an uploaded CSV file this browser
+    /// does not have: the page asks for the file and applies it once the same file is dropped.
+    pub data_needed: RwSignal<Option<ExperimentConfig>>,
 }
 
 impl Ui {
@@ -34,6 +39,8 @@ impl Ui {
             ratio: RwSignal::new(ratio),
             speed: RwSignal::new(DEFAULT_SPEED),
             revision: RwSignal::new(0),
+            config_revision: RwSignal::new(0),
+            data_needed: RwSignal::new(None),
         }
     }
 

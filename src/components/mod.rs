@@ -3,7 +3,9 @@
 pub mod boundary;
 pub mod confusion;
 pub mod controls;
+pub mod data_import;
 pub mod error;
+pub mod export;
 pub mod format;
 pub mod header;
 pub mod loss;
