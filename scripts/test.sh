@@ -26,6 +26,9 @@ cargo test --workspace
 step "engine determinism on wasm32 (Node.js): same fingerprint as native"
 cargo test -p imlab-engine --target wasm32-unknown-unknown --test determinism
 
+step "fuzz the link, CSV and config parsers (20 s each; fails on a crash)"
+FUZZ_SCRATCH=1 ./scripts/fuzz.sh 20
+
 step "trunk build --release"
 trunk build --release --offline
 

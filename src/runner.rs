@@ -62,9 +62,11 @@ impl Controller {
             ),
         };
         let ui = Ui::new(lab.snapshot().clone(), minority_ratio(lab.config()));
-        ui.error.set(error);
+        // A missing upload is asked for by the data-needed prompt rather than shown as an error.
         if missing {
             ui.data_needed.set(Some(config));
+        } else {
+            ui.error.set(error);
         }
         let session = Session {
             lab,
@@ -168,9 +170,10 @@ impl Controller {
         let lab = match built {
             Ok(lab) => lab,
             Err(e) => {
-                self.ui.error.set(Some(e.to_string()));
                 if missing {
                     self.ui.data_needed.set(Some(config));
+                } else {
+                    self.ui.error.set(Some(e.to_string()));
                 }
                 return false;
             }

@@ -15,7 +15,9 @@ mod storage_notice;
 pub use needed::DataNeeded;
 pub use storage_notice::StorageNotice;
 
-use imlab_engine::dataset::csv::{parse, CsvOptions, LabelColumn, Table};
+use imlab_engine::dataset::csv::{
+    parse, read_first_rows, read_header, CsvOptions, LabelColumn, Table,
+};
 use imlab_engine::dataset::{DataOrigin, DataSource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -62,9 +64,10 @@ impl DataImport {
 
     /// Takes a newly read file: preview it and pick the last column as the label.
     fn take(self, picked: PickedFile) {
-        let preview = imlab_engine::dataset::csv::read_first_rows(&picked.bytes, PREVIEW_ROWS)
+        let preview = read_first_rows(&picked.bytes, PREVIEW_ROWS)
             .map_err(|e| format!("{}: {e}", picked.name));
-        let columns = preview.as_ref().map_or(0, |(h, _)| h.len());
+        // The header alone may read when the first rows do not (a broken row among them).
+        let columns = read_header(&picked.bytes).map_or(0, |h| h.len());
         self.label.set(columns.saturating_sub(1));
         self.error.set(preview.as_ref().err().cloned());
         self.applied.set(None);
@@ -160,6 +163,10 @@ pub fn DataPanel() -> impl IntoView {
     // Re-validated whenever the file or an option changes.
     let check = Memo::new(move |_| {
         let file = import.file.get()?;
+        // A file whose first rows do not read fails with the preview's message (its line).
+        if let Some(Err(message)) = import.preview.get() {
+            return Some(Err(message));
+        }
         import.label.track();
         import.standardize.track();
         Some(validate(&file, &import.options()).map(|(_, summary)| summary))

@@ -74,15 +74,17 @@ pub fn DataNeeded() -> impl IntoView {
         <Show when=move || ctl.ui.data_needed.with(Option::is_some)>
             <section class="notice data-needed" data-testid="data-needed" aria-live="polite">
                 <p>
-                    "This experiment trains on a CSV file that this browser does not have (content hash "
+                    "This experiment trains on a CSV file that this browser does not have. A link or a saved session names the file by its content hash ("
                     <code>{hash}</code>
-                    "). The link names the file, it does not contain it. Drop the same file anywhere on the page, or choose it: "
-                    <input type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" data-testid="data-needed-input" on:change=on_pick/>
+                    "), it never contains the data. Drop the same file anywhere on the page, or choose it."
+                </p>
+                <div class="data-needed-actions">
+                    <input type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" data-testid="data-needed-input" aria-label="The CSV file this experiment needs" on:change=on_pick/>
                     <button type="button" on:click=move |_| {
                         import.needed_error.set(None);
                         ctl.ui.data_needed.set(None);
                     }>"Not now"</button>
-                </p>
+                </div>
                 <p class="error" role="alert" data-testid="data-needed-error" hidden=move || import.needed_error.with(Option::is_none)>
                     {move || import.needed_error.get()}
                 </p>
