@@ -31,6 +31,9 @@ step "GPU kernels in headless Chromium (WebGPU on SwiftShader) against the CPU p
 CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" \
   cargo test -p imlab-gpu --target wasm32-unknown-unknown --test browser -- --nocapture
 
+step "fuzz the link, CSV and config parsers (20 s each; fails on a crash)"
+FUZZ_SCRATCH=1 ./scripts/fuzz.sh 20
+
 step "trunk build --release"
 trunk build --release --offline
 

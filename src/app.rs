@@ -10,8 +10,10 @@ use crate::components::class_counts::ClassCountsPanel;
 use crate::components::compare::ComparePanel;
 use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
+use crate::components::data_import::{provide_data_import, DataNeeded, DataPanel, StorageNotice};
 use crate::components::decision_rule::DecisionRulePanel;
 use crate::components::error::ErrorBanner;
+use crate::components::export::ExportPanel;
 use crate::components::header::{BackendNotice, Header, LinkNotice};
 use crate::components::loss::LossPanel;
 use crate::components::metric_curves::MetricCurvesPanel;
@@ -28,9 +30,16 @@ use crate::runner::Controller;
 pub fn App() -> impl IntoView {
     let (link, config) = crate::url::read();
     provide_context(link);
+    // Read before anything rewrites the address: a link wins over the saved session.
+    let saved = crate::session_store::saved_config_unless_link();
     let ctl = Controller::new(config);
     provide_context(ctl.ui);
     provide_context(ctl);
+    if let Some(config) = saved {
+        ctl.apply_config(config);
+    }
+    crate::session_store::use_autosave(ctl);
+    provide_data_import(ctl);
     if let Err(e) = crate::js_api::install(ctl) {
         leptos::logging::warn!("window.imlab not installed: {e:?}");
     }
@@ -44,6 +53,8 @@ pub fn App() -> impl IntoView {
             <Header/>
             <BackendNotice/>
             <LinkNotice/>
+            <StorageNotice/>
+            <DataNeeded/>
             <ErrorBanner/>
             <Controls/>
             <main class="workspace">
@@ -65,8 +76,10 @@ pub fn App() -> impl IntoView {
                 </div>
             </main>
             <section class="tools" aria-label="Tools">
+                <DataPanel/>
                 <ComparePanel/>
                 <SweepPanel/>
+                <ExportPanel/>
             </section>
         </div>
     }

@@ -49,8 +49,11 @@ impl Controller {
     /// Builds the experiment for `config` (or, if the engine refuses it, the default one with the
     /// refusal shown). Must be called inside the app's reactive owner.
     pub fn new(config: ExperimentConfig) -> Self {
-        let files = crate::files::with_bundled();
-        let (lab, error) = match Lab::new_with(config, &files) {
+        let mut files = crate::files::with_bundled();
+        // The CSV file of the last session, if it was kept, so a reloaded link that names it works.
+        crate::session_store::add_saved_upload(&mut files);
+        let missing = missing_upload(&config, &files);
+        let (lab, error) = match Lab::new_with(config.clone(), &files) {
             Ok(lab) => (lab, None),
             Err(e) => (
                 Lab::new_with(ExperimentConfig::default(), &files)
@@ -59,8 +62,13 @@ impl Controller {
             ),
         };
         let ui = Ui::new(lab.snapshot().clone(), minority_ratio(lab.config()));
-        ui.error.set(error);
         ui.config.set(lab.config().clone());
+        // A missing upload is asked for by the data-needed prompt rather than shown as an error.
+        if missing {
+            ui.data_needed.set(Some(config));
+        } else {
+            ui.error.set(error);
+        }
         let session = Session {
             lab,
             backend: Backend::Cpu,
@@ -153,14 +161,21 @@ impl Controller {
         let Some(rc) = self.session() else {
             return false;
         };
-        let built = match rc.try_borrow() {
-            Ok(s) => Lab::new_with(config, &s.files),
+        let (built, missing) = match rc.try_borrow() {
+            Ok(s) => (
+                Lab::new_with(config.clone(), &s.files),
+                missing_upload(&config, &s.files),
+            ),
             Err(_) => return false,
         };
         let lab = match built {
             Ok(lab) => lab,
             Err(e) => {
-                self.ui.error.set(Some(e.to_string()));
+                if missing {
+                    self.ui.data_needed.set(Some(config));
+                } else {
+                    self.ui.error.set(Some(e.to_string()));
+                }
                 return false;
             }
         };
@@ -175,6 +190,7 @@ impl Controller {
         self.ui.ratio.set(minority_ratio(s.lab.config()));
         self.ui.config.set(s.lab.config().clone());
         self.ui.error.set(None);
+        self.ui.data_needed.set(None);
         self.publish(&s);
         true
     }
@@ -195,9 +211,17 @@ impl Controller {
         }
         self.ui.error.set(None);
         self.publish(&s);
-        // The link and the setup panel follow the config.
+        // The link, the setup panel and the saved session follow the config.
         self.ui.config.set(s.lab.config().clone());
         true
+    }
+
+    /// Keeps an uploaded file's bytes in memory under their content hash, which is returned (the
+    /// dataset spec names the file by it).
+    pub fn add_upload(self, bytes: Vec<u8>) -> Option<String> {
+        let rc = self.session()?;
+        let mut s = rc.try_borrow_mut().ok()?;
+        Some(s.files.add_upload(bytes))
     }
 
     /// Gives the backend the current experiment. Returns a new status only if the backend had to
@@ -326,6 +350,17 @@ impl Controller {
                 }
             }
         });
+    }
+}
+
+/// Whether `config` names an uploaded file that `files` does not hold.
+fn missing_upload(config: &ExperimentConfig, files: &MemorySource) -> bool {
+    use imlab_engine::dataset::{is_content_hash, DataOrigin, DataSource};
+    match &config.dataset.source {
+        DataOrigin::Uploaded { hash, .. } => {
+            is_content_hash(hash) && files.uploaded_bytes(hash).is_none()
+        }
+        _ => false,
     }
 }
 

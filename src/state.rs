@@ -25,6 +25,9 @@ pub struct Ui {
     /// The running experiment's config; set by the controller whenever one is applied (the Setup
     /// panel and the URL follow it).
     pub config: RwSignal<ExperimentConfig>,
+    /// An experiment (from a link or a saved session) that names an uploaded CSV file this browser
+    /// does not have: the page asks for the file and applies it once the same file is dropped.
+    pub data_needed: RwSignal<Option<ExperimentConfig>>,
 }
 
 impl Ui {
@@ -38,6 +41,7 @@ impl Ui {
             speed: RwSignal::new(DEFAULT_SPEED),
             revision: RwSignal::new(0),
             config: RwSignal::new(ExperimentConfig::default()),
+            data_needed: RwSignal::new(None),
         }
     }
 

@@ -1,12 +1,17 @@
 //! Any bytes as an uploaded CSV, with and without standardization and with each label-column
-//! choice: import never panics, and a table it accepts is consistent and finite.
+//! choice: import never panics, and a table it accepts is consistent and finite. The preview reader
+//! never panics either, and reads the same header as the importer.
 #![no_main]
 
-use imlab_engine::dataset::csv::{parse, CsvOptions};
+use imlab_engine::dataset::csv::{parse, read_first_rows, read_header, CsvOptions};
 use imlab_engine::dataset::LabelColumn;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    if let Ok((header, rows)) = read_first_rows(data, 5) {
+        assert!(rows.len() <= 5);
+        assert_eq!(read_header(data).ok(), Some(header));
+    }
     for (label_column, standardize) in [
         (LabelColumn::default(), false),
         (LabelColumn::default(), true),

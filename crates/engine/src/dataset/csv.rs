@@ -289,6 +289,39 @@ pub fn read_header(bytes: &[u8]) -> Result<Vec<String>, CsvError> {
     }
 }
 
+/// The header (as [`read_header`] names it) and the first `max_rows` data records as text, for a
+/// preview shown before import. Reads only as far as needed; records are not checked against the
+/// header or for numbers (that is [`parse`]'s job, with its messages).
+pub fn read_first_rows(
+    bytes: &[u8],
+    max_rows: usize,
+) -> Result<(Vec<String>, Vec<Vec<String>>), CsvError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(CsvError::TooLarge {
+            bytes: bytes.len(),
+            limit: MAX_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| CsvError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut records = Records::new(text);
+    let mut fields: Vec<Cow<str>> = Vec::new();
+    if records.next_record(&mut fields)?.is_none() {
+        return Err(CsvError::Empty);
+    }
+    let header = header_names(&fields);
+    let mut rows = Vec::new();
+    while rows.len() < max_rows {
+        if records.next_record(&mut fields)?.is_none() {
+            break;
+        }
+        rows.push(fields.iter().map(|f| f.trim().to_string()).collect());
+    }
+    Ok((header, rows))
+}
+
 // An unnamed column is shown by its position.
 fn header_names(fields: &[Cow<str>]) -> Vec<String> {
     fields
@@ -596,6 +629,18 @@ mod tests {
         assert_eq!(LabelColumn::Name("column 2".into()).resolve(&header), Ok(1));
         assert!(LabelColumn::Index(3).resolve(&header).is_err());
         assert_eq!(read_header(b"\n\n"), Err(CsvError::Empty));
+    }
+
+    #[test]
+    fn first_rows_for_a_preview() {
+        let (header, rows) = read_first_rows(b"a,\"b,c\",y\n1, 2 ,x\n3,4,z\n5,6,x\n", 2).unwrap();
+        assert_eq!(header, vec!["a", "b,c", "y"]);
+        assert_eq!(rows, vec![vec!["1", "2", "x"], vec!["3", "4", "z"]]);
+        assert_eq!(read_first_rows(b"", 5), Err(CsvError::Empty));
+        assert!(matches!(
+            read_first_rows(b"a,b\n\"1,2\n", 5),
+            Err(CsvError::UnterminatedQuote { line: 2 })
+        ));
     }
 
     #[test]

@@ -1,0 +1,73 @@
+// Exports (issue 8, part 3): results JSON, per-epoch metrics CSV, test predictions CSV and a PNG of
+// each chart, captured as real downloads and checked against the app's own snapshot.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { byId, openApp, screenshot, snapshot } from './harness.mjs';
+import { download, waitForStep } from './data-helpers.mjs';
+
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+test('exports hold the config, the results, every epoch, every test row and each chart', async () => {
+  const app = await openApp();
+  const { page } = app;
+  try {
+    // Train past a few epochs, then pause so every export describes the same step.
+    await page.waitForFunction(() => JSON.parse(window.imlab.snapshot()).history.length >= 3, null, { timeout: 60_000 });
+    await byId(page, 'play-pause').click();
+    await page.waitForTimeout(500);
+    const snap = await snapshot(page);
+
+    const json = await download(page, 'export-json');
+    assert.equal(json.name, 'imlab-results.json');
+    const doc = JSON.parse(json.bytes.toString('utf8'));
+    assert.equal(doc.format, 'imbalance-lab-results');
+    assert.deepEqual(doc.config, snap.config, 'the config round-trips');
+    assert.equal(doc.final.step, snap.step);
+    assert.deepEqual(doc.final.confusion, snap.confusion);
+    assert.equal(doc.history.length, snap.history.length);
+    assert.match(doc.link, /^#v=\d+/);
+
+    const metrics = await download(page, 'export-metrics-csv');
+    const mRows = metrics.bytes.toString('utf8').trim().split('\n');
+    assert.equal(mRows[0], 'epoch,step,train_loss,test_loss,accuracy,balanced_accuracy');
+    assert.equal(mRows.length - 1, snap.history.length, 'one row per epoch');
+    const last = mRows.at(-1).split(',');
+    assert.equal(Number(last[0]), snap.history.at(-1).epoch);
+    assert.ok(Math.abs(Number(last[2]) - snap.history.at(-1).train_loss) < 1e-12);
+
+    const preds = await download(page, 'export-predictions-csv');
+    const pRows = preds.bytes.toString('utf8').trim().split('\n');
+    const k = snap.confusion.n_classes;
+    assert.equal(pRows[0], ['row', 'true_class', 'predicted_class', ...Array.from({ length: k }, (_, c) => `p_${c}`)].join(','));
+    const testRows = snap.test_counts.reduce((a, b) => a + b, 0);
+    assert.equal(pRows.length - 1, testRows, 'one row per test row');
+    // The predictions reproduce the confusion matrix on screen.
+    const counts = new Array(k * k).fill(0);
+    for (const line of pRows.slice(1)) {
+      const f = line.split(',');
+      counts[Number(f[1]) * k + Number(f[2])] += 1;
+    }
+    assert.deepEqual(counts, snap.confusion.counts);
+
+    const charts = await page.locator('canvas[data-testid]').count();
+    assert.ok(charts >= 2, `the page has charts (${charts})`);
+    const pngs = [];
+    page.on('download', (d) => pngs.push(d));
+    await byId(page, 'export-png').click();
+    await page.waitForFunction(() => /Saved .*png/.test(document.querySelector('[data-testid="export-status"]').textContent));
+    await page.waitForTimeout(1000);
+    assert.equal(pngs.length, charts, 'one PNG per chart');
+    for (const d of pngs) {
+      assert.match(d.suggestedFilename(), /^imlab-[a-z0-9-]+\.png$/);
+      const { readFile } = await import('node:fs/promises');
+      const bytes = await readFile(await d.path());
+      assert.ok(bytes.subarray(0, 8).equals(PNG_MAGIC), `${d.suggestedFilename()} is a PNG`);
+      assert.ok(bytes.length > 1000, `${d.suggestedFilename()} has a picture (${bytes.length} bytes)`);
+    }
+    await byId(page, 'export').scrollIntoViewIfNeeded();
+    await screenshot(page, 'export-panel');
+    assert.deepEqual(app.consoleErrors, [], 'no console errors');
+  } finally {
+    await app.close();
+  }
+});
