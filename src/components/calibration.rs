@@ -16,11 +16,15 @@ pub fn CalibrationPanel() -> impl IntoView {
     let ctl = expect_context::<Controller>();
     let canvas = NodeRef::<Canvas>::new();
     let ece = RwSignal::new(None::<f64>);
-    let chart_key = Memo::new(move |_| ui.chart_key());
-    Effect::new(move |_| {
-        chart_key.track();
-        let Some(el) = canvas.get() else { return };
-        ctl.with_session(|s| {
+    // Runs every frame but draws only when the chart key changes (see `Ui::chart_key`).
+    Effect::new(move |prev: Option<(bool, u64, Vec<u64>)>| {
+        ui.revision.track();
+        let key = ui.chart_key();
+        if prev.as_ref() == Some(&key) {
+            return key;
+        }
+        let Some(el) = canvas.get() else { return key };
+        let drawn = ctl.with_session(|s| {
             let c = s.lab.curves();
             ece.set(c.ece);
             let bars: Vec<(f64, f64, f64)> = c
@@ -53,6 +57,12 @@ pub fn CalibrationPanel() -> impl IntoView {
                 leptos::logging::warn!("reliability diagram not drawn: {e:?}");
             }
         });
+        // Busy session: draw again next frame.
+        if drawn.is_some() {
+            key
+        } else {
+            (false, u64::MAX, Vec::new())
+        }
     });
     view! {
         <section class="panel calibration-panel" aria-labelledby="calibration-title">

@@ -15,10 +15,14 @@ const F1_COLOUR: &str = "#7c3aed";
 pub fn MetricCurvesPanel() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let canvas = NodeRef::<Canvas>::new();
-    let chart_key = Memo::new(move |_| ui.chart_key());
-    Effect::new(move |_| {
-        chart_key.track();
-        let Some(el) = canvas.get() else { return };
+    // Runs every frame but draws only when the chart key changes (see `Ui::chart_key`).
+    Effect::new(move |prev: Option<(bool, u64, Vec<u64>)>| {
+        ui.revision.track();
+        let key = ui.chart_key();
+        if prev.as_ref() == Some(&key) {
+            return key;
+        }
+        let Some(el) = canvas.get() else { return key };
         ui.snapshot.with_untracked(|s| {
             let pick = |f: fn(&imlab_engine::experiment::EpochRecord) -> Option<f64>| {
                 s.history
@@ -68,6 +72,7 @@ pub fn MetricCurvesPanel() -> impl IntoView {
                 leptos::logging::warn!("metric curves not drawn: {e:?}");
             }
         });
+        key
     });
     let minority = move || ui.snapshot.with(|s| s.minority_class);
     view! {

@@ -28,13 +28,17 @@ pub fn RocPrPanel() -> impl IntoView {
     let ctl = expect_context::<Controller>();
     let roc_canvas = NodeRef::<Canvas>::new();
     let pr_canvas = NodeRef::<Canvas>::new();
-    let chart_key = Memo::new(move |_| ui.chart_key());
-    Effect::new(move |_| {
-        chart_key.track();
+    // Runs every frame but draws only when the chart key changes (see `Ui::chart_key`).
+    Effect::new(move |prev: Option<(bool, u64, Vec<u64>)>| {
+        ui.revision.track();
+        let key = ui.chart_key();
+        if prev.as_ref() == Some(&key) {
+            return key;
+        }
         let (Some(roc_el), Some(pr_el)) = (roc_canvas.get(), pr_canvas.get()) else {
-            return;
+            return key;
         };
-        ctl.with_session(|s| {
+        let drawn = ctl.with_session(|s| {
             let curves = s.lab.curves();
             let cm = &s.lab.snapshot().confusion;
             let classes = shown(cm.n_classes);
@@ -106,10 +110,16 @@ pub fn RocPrPanel() -> impl IntoView {
                 leptos::logging::warn!("ROC / PR not drawn: {e:?}");
             }
         });
+        // Busy session: draw again next frame.
+        if drawn.is_some() {
+            key
+        } else {
+            (false, u64::MAX, Vec::new())
+        }
     });
     let n = Memo::new(move |_| ui.snapshot.with(|s| s.confusion.n_classes));
     let areas = move || {
-        chart_key.track();
+        ui.revision.track();
         let values = ctl
             .with_session(|s| {
                 s.lab
