@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <ConfusionPanel/>
                     <RecallPanel/>
                     <PerClassPanel/>
+                </div>
+                <div class="metrics-more">
                     <ClassCountsPanel/>
                     <LossPanel/>
                     <MetricCurvesPanel/>
@@ -78,8 +80,8 @@ pub fn App() -> impl IntoView {
             <section class="tools" aria-label="Tools">
                 <DataPanel/>
                 <ComparePanel/>
-                <SweepPanel/>
                 <ExportPanel/>
+                <SweepPanel/>
             </section>
         </div>
     }
