@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::runner::Controller;
-use preview::Preview;
+use preview::{Preview, PreviewData};
 use reading::{first_file, input_files, read_file, reset_input, PickedFile};
 
 /// Rows shown in the preview.
@@ -34,7 +34,7 @@ const PREVIEW_ROWS: usize = 5;
 struct DataImport {
     file: RwSignal<Option<PickedFile>>,
     /// Header names and first rows of `file`, or why they cannot be read.
-    preview: RwSignal<Option<Result<(Vec<String>, Vec<Vec<String>>), String>>>,
+    preview: RwSignal<PreviewData>,
     /// Position of the label column in the header.
     label: RwSignal<usize>,
     standardize: RwSignal<bool>,

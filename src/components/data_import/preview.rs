@@ -6,7 +6,8 @@ use leptos::prelude::*;
 /// Columns shown; a wider file says how many more there are.
 const SHOWN_COLUMNS: usize = 12;
 
-type PreviewData = Option<Result<(Vec<String>, Vec<Vec<String>>), String>>;
+/// Header names and first rows of a file, or why they cannot be read; `None` before any file.
+pub type PreviewData = Option<Result<(Vec<String>, Vec<Vec<String>>), String>>;
 
 #[component]
 pub fn Preview(preview: RwSignal<PreviewData>, label: RwSignal<usize>) -> impl IntoView {
