@@ -381,6 +381,16 @@ fn parse_leaf(text: &str, hint: Option<&Value>) -> Value {
                 .collect();
             return Value::Array(items);
         }
+        // A list typed without brackets, as people write it: `model.hidden=64,64`.
+        Some(Value::Array(_)) => {
+            let items = text
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| parse_leaf(s, None))
+                .collect();
+            return Value::Array(items);
+        }
         _ => {}
     }
     match text {
@@ -634,5 +644,26 @@ mod tests {
         assert_eq!(p.config.seed, 5);
         assert_eq!(p.issues.len(), 1);
         assert_eq!(p.issues[0].key, "v");
+    }
+
+    #[test]
+    fn lists_may_be_written_with_or_without_brackets() {
+        let base = ExperimentConfig::default();
+        for text in [
+            "model.hidden=64,32",
+            "model.hidden=[64,32]",
+            "model.hidden=%5B64%2C32%5D",
+        ] {
+            let p = parse_fragment(text, &base);
+            assert!(p.issues.is_empty(), "{text}: {:?}", p.issues);
+            assert_eq!(p.config.model.hidden, vec![64, 32], "{text}");
+        }
+        let p = parse_fragment("model.hidden=", &base);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert!(p.config.model.hidden.is_empty());
+        let p = parse_fragment("model.hidden=64,x", &base);
+        assert_eq!(p.issues.len(), 1);
+        assert_eq!(p.issues[0].key, "model.hidden");
+        assert_eq!(p.config.model.hidden, base.model.hidden);
     }
 }
