@@ -60,7 +60,7 @@ pub fn BoundaryPanel() -> impl IntoView {
         let (px, py) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
         let found = ctl.with_session(|s| {
             let grid = s.lab.grid();
-            let (x, y) = grid.from_unit(px / w, py / h);
+            let (x, y) = grid.plane_point(px / w, py / h);
             let radius = HOVER_PX / w * grid.span;
             let marks = s.lab.marks();
             marks.nearest(x, y, radius).map(|r| marks.describe(r))

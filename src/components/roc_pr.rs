@@ -63,15 +63,15 @@ pub fn RocPrPanel() -> impl IntoView {
                     dashed: false,
                     width: 2.0,
                 });
-                let (r, p) = operating_point(cm, c);
-                if let Some((x, y)) = r {
+                let op = operating_point(cm, c);
+                if let Some((x, y)) = op.roc {
                     roc_marks.push(Marker {
                         x,
                         y,
                         colour: colours[c].clone(),
                     });
                 }
-                if let Some((x, y)) = p {
+                if let Some((x, y)) = op.pr {
                     pr_marks.push(Marker {
                         x,
                         y,

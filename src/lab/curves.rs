@@ -88,9 +88,17 @@ fn one_vs_rest(class: usize, truth: &[bool], scores: &[f64]) -> ClassCurve {
     }
 }
 
-/// Where the current decision rule sits on class `c`'s curves: `(fpr, tpr)` and
-/// `(recall, precision)` from the confusion matrix (`None` parts where undefined).
-pub fn operating_point(cm: &ConfusionMatrix, c: usize) -> (Option<(f64, f64)>, Option<(f64, f64)>) {
+/// Where the current decision rule sits on one class's curves (`None` where undefined).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OperatingPoint {
+    /// `(false-positive rate, true-positive rate)`.
+    pub roc: Option<(f64, f64)>,
+    /// `(recall, precision)`.
+    pub pr: Option<(f64, f64)>,
+}
+
+/// The operating point of class `c` (against the rest) from the confusion matrix.
+pub fn operating_point(cm: &ConfusionMatrix, c: usize) -> OperatingPoint {
     let tp = cm.true_positives(c) as f64;
     let fp = cm.false_positives(c) as f64;
     let fn_ = cm.false_negatives(c) as f64;
@@ -98,9 +106,10 @@ pub fn operating_point(cm: &ConfusionMatrix, c: usize) -> (Option<(f64, f64)>, O
     let tpr = (tp + fn_ > 0.0).then(|| tp / (tp + fn_));
     let fpr = (fp + tn > 0.0).then(|| fp / (fp + tn));
     let precision = (tp + fp > 0.0).then(|| tp / (tp + fp));
-    let roc = fpr.zip(tpr);
-    let pr = tpr.zip(precision);
-    (roc, pr)
+    OperatingPoint {
+        roc: fpr.zip(tpr),
+        pr: tpr.zip(precision),
+    }
 }
 
 #[cfg(test)]
@@ -121,9 +130,9 @@ mod tests {
         assert_eq!(c.reliability.len(), ECE_BINS);
         assert!(c.ece.is_some());
         let cm = ConfusionMatrix::new(&labels, &[0, 0, 1, 1, 0], 2);
-        let (roc, pr) = operating_point(&cm, 1);
-        assert_eq!(roc, Some((0.0, 1.0)));
-        assert_eq!(pr, Some((1.0, 1.0)));
+        let op = operating_point(&cm, 1);
+        assert_eq!(op.roc, Some((0.0, 1.0)));
+        assert_eq!(op.pr, Some((1.0, 1.0)));
     }
 
     #[test]
@@ -134,8 +143,8 @@ mod tests {
         assert_eq!(c.classes[1].auc, None);
         assert!(c.classes[1].roc.is_empty());
         let cm = ConfusionMatrix::new(&labels, &[0, 0, 1], 2);
-        let (roc, pr) = operating_point(&cm, 1);
-        assert_eq!(roc, None);
-        assert_eq!(pr, None);
+        let op = operating_point(&cm, 1);
+        assert_eq!(op.roc, None);
+        assert_eq!(op.pr, None);
     }
 }

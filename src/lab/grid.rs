@@ -62,7 +62,7 @@ impl DecisionGrid {
     }
 
     /// The plane's point at `[0, 1]²` picture coordinates (the inverse of [`Self::to_unit`]).
-    pub fn from_unit(&self, u: f64, v: f64) -> (f64, f64) {
+    pub fn plane_point(&self, u: f64, v: f64) -> (f64, f64) {
         (
             self.x_min + u * self.span,
             self.y_min + (1.0 - v) * self.span,
@@ -102,7 +102,7 @@ mod tests {
         // The data's extent maps inside the unit square, with y flipped.
         let (u, v) = g.to_unit(0.0, 0.0);
         assert!(u > 0.0 && u < 0.2 && v > 0.5 && v < 1.0, "({u}, {v})");
-        let (x, y) = g.from_unit(u, v);
+        let (x, y) = g.plane_point(u, v);
         assert!(x.abs() < 1e-12 && y.abs() < 1e-12, "({x}, {y})");
     }
 

@@ -100,7 +100,6 @@ impl SamplerInternals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use imlab_engine::resample::SamplerSpec;
     use imlab_engine::{Experiment, ExperimentConfig};
 
     fn internals(sampler: &str) -> (SamplerInternals, Experiment) {
@@ -114,7 +113,6 @@ mod tests {
     fn no_sampler_no_internals() {
         let (i, _) = internals(r#"{"kind":"none"}"#);
         assert!(i.summary().is_empty(), "{i:?}");
-        let _ = SamplerSpec::None;
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub enum PointRef {
     Synthetic(usize),
 }
 
+/// A list of marks and how to name one of them.
+type MarkList<'a> = (&'a [Mark], fn(usize) -> PointRef);
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Marks {
     pub train: Vec<Mark>,
@@ -67,7 +70,7 @@ impl Marks {
     /// on ties since they are drawn on top.
     pub fn nearest(&self, x: f64, y: f64, radius: f64) -> Option<PointRef> {
         let mut best: Option<(f64, PointRef)> = None;
-        let lists: [(&[Mark], fn(usize) -> PointRef); 3] = [
+        let lists: [MarkList; 3] = [
             (&self.test, PointRef::Test),
             (&self.synthetic, PointRef::Synthetic),
             (&self.train, PointRef::Train),

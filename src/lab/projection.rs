@@ -88,9 +88,9 @@ fn pca(data: &Dataset) -> Plane {
         for (k, ((v, m), s)) in data.row(i).iter().zip(&mean).zip(&scale).enumerate() {
             z[k] = (v - m) / s;
         }
-        for a in 0..d {
-            for b in a..d {
-                cov[a * d + b] += z[a] * z[b] / n as f64;
+        for (a, &za) in z.iter().enumerate() {
+            for (b, &zb) in z.iter().enumerate().skip(a) {
+                cov[a * d + b] += za * zb / n as f64;
             }
         }
     }
