@@ -16,9 +16,9 @@ use wasm_bindgen::JsCast;
 
 use crate::runner::Controller;
 
-/// Milliseconds of sweep work per animation frame. With the live experiment's 6 ms and drawing, a
-/// frame's task stays well under 40 ms.
-pub const SLICE_MS: f64 = 20.0;
+/// Milliseconds of sweep work per animation frame. With the live experiment's 6 ms, drawing and the
+/// panels' updates, a frame's task stays under about 40 ms.
+pub const SLICE_MS: f64 = 12.0;
 
 /// What the panels show about a job.
 #[derive(Clone, Debug, Default)]

@@ -41,6 +41,23 @@ test('A/B shows both columns with a highlighted difference', async () => {
     assert.deepEqual(await rowSums('compare-confusion-a'), await rowSums('compare-confusion-b'));
 
     await byId(page, 'compare').screenshot({ path: join(SHOTS, 'compare-ros.png') });
+
+    // Pasted link settings: a misspelt key is refused by name; a whole link's settings are applied.
+    await byId(page, 'compare-sampler').selectOption('');
+    await byId(page, 'compare-settings').fill('optimizer.learning_rate=0.05');
+    await byId(page, 'compare-run').click();
+    await byId(page, 'compare-message').waitFor({ state: 'visible' });
+    assert.match(await byId(page, 'compare-message').textContent(), /optimizer\.learning_rate/);
+    await byId(page, 'compare-settings').fill('https://example.org/#v=1&optimizer.lr=0.05&model.hidden=%5B8%5D');
+    await byId(page, 'compare-run').click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="compare-what"]')?.textContent.includes('optimizer.lr=0.05, model.hidden=[8]'),
+      null,
+      { timeout: 60_000 },
+    );
+    await byId(page, 'compare-message').waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="compare-progress"]')?.value === 1, null, { timeout: 120_000 });
+    assert.match(await byId(page, 'compare-b-balanced-accuracy').textContent(), /^\d+\.\d%$/);
     assert.deepEqual(app.consoleErrors, []);
   } finally {
     await app.close();

@@ -431,3 +431,53 @@ fn failed_runs_are_recorded() {
         o.stdout
     );
 }
+
+/// `--preset` runs a paper preset's grid (the browser's Sweep panel runs the same one); its seeds and
+/// epochs can be changed, nothing else.
+#[test]
+fn presets_run_their_grid_and_refuse_other_settings() {
+    let dir = scratch("sweep_preset");
+    ok(
+        &dir,
+        &[
+            "sweep",
+            "--preset",
+            "menon-two-gaussians",
+            "--seeds",
+            "2",
+            "--epochs",
+            "1",
+            "--quiet",
+            "--output",
+            "p.csv",
+        ],
+    );
+    let rows = cells(&read(&dir, "p.csv"));
+    assert_eq!(rows.len(), 1 + 5 * 2, "5 methods × 2 seeds");
+    let methods: Vec<&str> = rows[1..].iter().step_by(2).map(|r| r[3].as_str()).collect();
+    assert_eq!(
+        methods,
+        [
+            "baseline",
+            "logit_adjusted",
+            "posthoc_la",
+            "weighted_ce",
+            "ldam"
+        ]
+    );
+    assert!(rows[1..].iter().all(|r| r.last().unwrap().is_empty()));
+    let base = ["sweep", "--output", "r.csv", "--preset"];
+    let run = |extra: &[&str], needles: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        fails(&dir, &a, needles);
+    };
+    run(
+        &["no-such"],
+        &["unknown preset `no-such`", "buda-step-digits"],
+    );
+    run(
+        &["longtail-digits", "--methods", "baseline"],
+        &["leave out --methods"],
+    );
+}

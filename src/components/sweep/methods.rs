@@ -7,11 +7,17 @@ use imlab_engine::loss::LossSpec;
 use imlab_engine::resample::SamplerSpec;
 use imlab_engine::tag_names::tag_names;
 
-/// Sampler names, in the catalog's order.
+/// Sampler names as links and `--methods` spell them (the serde `kind`, e.g.
+/// `random_under_sampler`, not the short label `rus`), in the catalog's order.
 pub fn samplers() -> Vec<&'static str> {
+    let known = SamplerSpec::known_names();
     SamplerSpec::catalog()
         .iter()
-        .map(SamplerSpec::name)
+        .filter_map(|spec| {
+            let value = serde_json::to_value(spec).ok()?;
+            let kind = value.get("kind")?.as_str()?;
+            known.iter().copied().find(|k| *k == kind)
+        })
         .collect()
 }
 
@@ -47,6 +53,11 @@ mod tests {
     fn every_listed_method_is_one_the_cli_reads() {
         let all: Vec<&str> = groups().into_iter().flat_map(|(_, m)| m).collect();
         assert!(all.contains(&"ros") && all.contains(&"focal") && all.contains(&"ce"));
+        assert!(
+            all.contains(&"random_under_sampler") && !all.contains(&"rus"),
+            "{all:?}"
+        );
+        assert_eq!(samplers().len(), SamplerSpec::catalog().len());
         assert!(!all.contains(&"cross_entropy"));
         for m in all {
             let parsed = parse_method(m).unwrap_or_else(|e| panic!("{m}: {e}"));

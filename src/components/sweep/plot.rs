@@ -50,7 +50,7 @@ pub fn draw_strips(
     ctx.clear_rect(0.0, 0.0, w, h);
     let font = 12.0 * dpr;
     ctx.set_font(&format!("{font}px system-ui, sans-serif"));
-    let (left, right, top, bottom) = (48.0 * dpr, 12.0 * dpr, 10.0 * dpr, 30.0 * dpr);
+    let (left, right, top, bottom) = (46.0 * dpr, 12.0 * dpr, 10.0 * dpr, 30.0 * dpr);
     let (pw, ph) = ((w - left - right).max(1.0), (h - top - bottom).max(1.0));
     let (lo, hi) = y_range(strips);
     let sy = |v: f64| top + ph * (1.0 - (v - lo) / (hi - lo));
@@ -68,17 +68,17 @@ pub fn draw_strips(
         ctx.stroke();
         ctx.fill_text(&format!("{v:.3}"), left - 6.0 * dpr, sy(v))?;
     }
-    ctx.save();
-    ctx.translate(12.0 * dpr, top + ph / 2.0)?;
-    ctx.rotate(-std::f64::consts::FRAC_PI_2)?;
-    ctx.set_text_align("center");
-    ctx.fill_text(score, 0.0, 0.0)?;
-    ctx.restore();
+    // The score's name, top left inside the plot (the select above names it too).
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("top");
+    ctx.fill_text(score, left + 6.0 * dpr, top + 2.0 * dpr)?;
 
+    // Columns at most 180 px wide, centred, so a sweep of one or two methods does not sprawl.
     let n = strips.len().max(1) as f64;
-    let band = pw / n;
+    let band = (pw / n).min(180.0 * dpr);
+    let x0 = left + (pw - band * n) / 2.0;
     for (i, strip) in strips.iter().enumerate() {
-        let cx = left + band * (i as f64 + 0.5);
+        let cx = x0 + band * (i as f64 + 0.5);
         ctx.set_fill_style_str("#4b5563");
         ctx.set_text_align("center");
         ctx.set_text_baseline("top");

@@ -206,6 +206,11 @@ impl Grid {
             * self.seeds.len()
     }
 
+    /// True when some axis has no value or there is no method or seed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The axis values of combination `combo` (first axis outermost).
     fn combination(&self, mut combo: usize) -> Vec<String> {
         let mut values = vec![String::new(); self.axes.len()];

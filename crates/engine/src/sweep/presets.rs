@@ -54,7 +54,7 @@ pub const PRESETS: [Preset; 3] = [
         title: "Menon et al. 2021 §6.1 — two Gaussians, linear model",
         base_link: concat!(
             "dataset.generator=two_gaussians&dataset.noise=1",
-            "&dataset.counts.kind=ratio&dataset.counts.majority=1000&dataset.counts.ratio=0.02",
+            "&dataset.counts.kind=ratio&dataset.counts.majority=2000&dataset.counts.ratio=0.05",
             "&dataset.counts.classes=2&model.hidden=[]&batch_size=64"
         ),
         methods: &[
@@ -67,15 +67,15 @@ pub const PRESETS: [Preset; 3] = [
         seeds: "5",
         epochs: 20,
     },
-    // The long-tail methods on an exponential profile (ρ = 50): logit adjustment, balanced softmax,
+    // The long-tail methods on an exponential profile (ρ = 10, as CIFAR-10-LT ρ10 in Cao Table 2): logit adjustment, balanced softmax,
     // deferred re-weighting, classifier re-training.
     Preset {
         name: "longtail-digits",
-        title: "Long tail on digits (exponential, ρ = 50) — LA, balanced softmax, DRW, cRT",
+        title: "Long tail on digits (exponential, ρ = 10) — LA, balanced softmax, DRW, cRT",
         base_link: concat!(
             "dataset.source.kind=bundled&dataset.source.name=digits&model.hidden=[32]",
-            "&dataset.source.subsample.kind=exponential&dataset.source.subsample.n_max=150",
-            "&dataset.source.subsample.rho=50&dataset.source.subsample.classes=10&batch_size=64"
+            "&dataset.source.subsample.kind=exponential&dataset.source.subsample.n_max=170",
+            "&dataset.source.subsample.rho=10&dataset.source.subsample.classes=10&batch_size=64"
         ),
         methods: &[
             "baseline",
