@@ -7,8 +7,8 @@ use imlab_engine::loss::LossSpec;
 use imlab_engine::resample::SamplerSpec;
 use imlab_engine::tag_names::tag_names;
 
-/// Sampler names as links and `--methods` spell them (the serde `kind`, e.g.
-/// `random_under_sampler`, not the short label `rus`), in the catalog's order.
+/// Sampler names as links and `--methods` spell them (the serde `kind`, e.g. `rus`; old long
+/// aliases such as `random_under_sampler` are left out), in the catalog's order.
 pub fn samplers() -> Vec<&'static str> {
     let known = SamplerSpec::known_names();
     SamplerSpec::catalog()
@@ -54,7 +54,7 @@ mod tests {
         let all: Vec<&str> = groups().into_iter().flat_map(|(_, m)| m).collect();
         assert!(all.contains(&"ros") && all.contains(&"focal") && all.contains(&"ce"));
         assert!(
-            all.contains(&"random_under_sampler") && !all.contains(&"rus"),
+            all.contains(&"rus") && !all.contains(&"random_under_sampler"),
             "{all:?}"
         );
         assert_eq!(samplers().len(), SamplerSpec::catalog().len());

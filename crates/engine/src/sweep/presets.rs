@@ -39,7 +39,7 @@ pub const PRESETS: [Preset; 3] = [
         methods: &[
             "baseline",
             "ros",
-            "rus:sampler.kind=random_under_sampler",
+            "rus:sampler.kind=rus",
             "prior_thresholding:posthoc.kind=prior_correction",
             "two_phase_ros:sampler.kind=ros&schedule.second_stage.method=output_fine_tuning&schedule.second_stage.epochs=5",
         ],
