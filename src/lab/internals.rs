@@ -103,8 +103,10 @@ mod tests {
     use imlab_engine::{Experiment, ExperimentConfig};
 
     fn internals(sampler: &str) -> (SamplerInternals, Experiment) {
-        let mut cfg = ExperimentConfig::default();
-        cfg.sampler = serde_json::from_str(sampler).unwrap();
+        let cfg = ExperimentConfig {
+            sampler: serde_json::from_str(sampler).unwrap(),
+            ..Default::default()
+        };
         let e = Experiment::new(cfg).unwrap();
         (SamplerInternals::new(&e.resampled, e.train.len()), e)
     }

@@ -138,8 +138,10 @@ mod tests {
 
     #[test]
     fn synthetic_marks_know_their_parents_and_hovering_finds_them() {
-        let mut cfg = ExperimentConfig::default();
-        cfg.sampler = imlab_engine::resample::SamplerSpec::Smote(Default::default());
+        let cfg = ExperimentConfig {
+            sampler: imlab_engine::resample::SamplerSpec::Smote(Default::default()),
+            ..Default::default()
+        };
         let e = Experiment::new(cfg).unwrap();
         let m = Marks::new(&e.train, &e.test, &e.resampled, &Plane::Features);
         assert!(!m.synthetic.is_empty());

@@ -716,8 +716,10 @@ mod tests {
 
     #[test]
     fn metrics_count_only_the_test_split_never_synthetic_rows() {
-        let mut cfg = ExperimentConfig::default();
-        cfg.sampler = crate::resample::SamplerSpec::Smote(Default::default());
+        let cfg = ExperimentConfig {
+            sampler: crate::resample::SamplerSpec::Smote(Default::default()),
+            ..Default::default()
+        };
         let mut e = Experiment::new(cfg).unwrap();
         e.train_steps(40).unwrap();
         let n_synthetic = e
