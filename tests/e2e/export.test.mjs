@@ -12,7 +12,7 @@ test('exports hold the config, the results, every epoch, every test row and each
   const { page } = app;
   try {
     // Train past a few epochs, then pause so every export describes the same step.
-    await page.waitForFunction(() => JSON.parse(window.imlab.snapshot()).history.length >= 3, null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.imlab && JSON.parse(window.imlab.snapshot()).history.length >= 3, null, { timeout: 60_000 });
     await byId(page, 'play-pause').click();
     await page.waitForTimeout(500);
     const snap = await snapshot(page);

@@ -21,10 +21,11 @@ async function importError(page, bytes, name = 'bad.csv') {
   return textOf(page, 'data-error');
 }
 
-/** Saves `fragment` as the session's experiment and reloads, as a returning visitor would. */
+/** Saves `fragment` as the session's experiment and opens the page again without a link, as a
+ * returning visitor would (a link in the address would win over the saved session). */
 async function reloadWithSavedSession(page, fragment) {
   await page.evaluate((f) => localStorage.setItem('imlab.session.link', f), fragment);
-  await page.reload();
+  await page.goto(page.url().split('#')[0]);
   await byId(page, 'step').waitFor({ timeout: 30_000 });
 }
 
