@@ -5,6 +5,7 @@
 //! (`crate::backend`); the CPU path lives here because it is just the engine.
 
 mod budget;
+mod cost;
 mod curves;
 mod grid;
 mod internals;
@@ -64,6 +65,7 @@ impl Lab {
             // The model takes more than two inputs: there is no plane of its inputs to evaluate.
             grid.points.clear();
         }
+        cost::check(&exp, grid.points.len() / 2)?;
         let internals = SamplerInternals::new(&exp.resampled, exp.train.len());
         let snapshot = exp.snapshot();
         let mut lab = Lab {
