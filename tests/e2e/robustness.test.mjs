@@ -52,6 +52,14 @@ test('tampered link', () =>
     },
   ));
 
+test('a network too large for the page (4×256 units)', () =>
+  withApp({ hash: '#v=2&model.hidden=256,256,256,256&seed=3' }, async ({ page }) => {
+    await byId(page, 'error').waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await textOf(page, 'error'), /model\.hidden.*million operations per frame.*imlab run/);
+    assert.deepEqual((await snapshot(page)).config.model.hidden, [16, 16], 'the default network runs instead');
+    await stillTraining(page);
+  }));
+
 test('oversized link (over 16 KiB)', () =>
   withApp({ hash: `#seed=5&made_on=${'a'.repeat(20_000)}` }, async ({ page }) => {
     await stillTraining(page);
