@@ -3,7 +3,7 @@
 //! and maximum so spikes stay visible.
 
 use wasm_bindgen::JsValue;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 use super::canvas::{context_2d, fit_to_css};
 use imlab_engine::experiment::EpochRecord;
@@ -140,7 +140,7 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, history: &[EpochRecord]) -> Result<
     ctx.stroke();
 
     let buckets = (pw / dpr) as usize;
-    plot(
+    super::plot::line(
         &ctx,
         &thin(&test, buckets),
         &sx,
@@ -149,7 +149,7 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, history: &[EpochRecord]) -> Result<
         1.5 * dpr,
         true,
     )?;
-    plot(
+    super::plot::line(
         &ctx,
         &thin(&train, buckets),
         &sx,
@@ -168,40 +168,6 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, history: &[EpochRecord]) -> Result<
             top + ph / 2.0,
         )?;
     }
-    Ok(())
-}
-
-fn plot(
-    ctx: &CanvasRenderingContext2d,
-    points: &[(f64, f64)],
-    sx: &dyn Fn(f64) -> f64,
-    sy: &dyn Fn(f64) -> f64,
-    colour: &str,
-    width: f64,
-    dashed: bool,
-) -> Result<(), JsValue> {
-    if points.is_empty() {
-        return Ok(());
-    }
-    let dash = js_sys::Array::new();
-    if dashed {
-        dash.push(&JsValue::from_f64(3.0 * width));
-        dash.push(&JsValue::from_f64(2.0 * width));
-    }
-    ctx.set_line_dash(&dash)?;
-    ctx.set_stroke_style_str(colour);
-    ctx.set_line_width(width);
-    ctx.set_line_join("round");
-    ctx.begin_path();
-    for (i, &(x, y)) in points.iter().enumerate() {
-        if i == 0 {
-            ctx.move_to(sx(x), sy(y));
-        } else {
-            ctx.line_to(sx(x), sy(y));
-        }
-    }
-    ctx.stroke();
-    ctx.set_line_dash(&js_sys::Array::new())?;
     Ok(())
 }
 

@@ -126,7 +126,8 @@ fn tick_text(v: f64) -> String {
     }
 }
 
-fn line(
+/// A polyline through the finite points, solid or dashed (shared with the loss chart).
+pub(super) fn line(
     ctx: &CanvasRenderingContext2d,
     points: &[(f64, f64)],
     sx: &dyn Fn(f64) -> f64,

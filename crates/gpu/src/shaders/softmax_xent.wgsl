@@ -115,6 +115,23 @@ fn sigmoid_row(i: u32, y: u32) {
     work[hyp.scratch_off + i] = total;
 }
 
+// The largest logit of a row and Σ_c exp(z_c − max): the stable softmax of the raw logits.
+fn row_max(z0: u32, k: u32) -> f32 {
+    var m = -3.0e38;
+    for (var c = 0u; c < k; c++) {
+        m = max(m, work[z0 + c]);
+    }
+    return m;
+}
+
+fn row_exp_sum(z0: u32, k: u32, m: f32) -> f32 {
+    var s = 0.0;
+    for (var c = 0u; c < k; c++) {
+        s += exp(work[z0 + c] - m);
+    }
+    return s;
+}
+
 // Self-adjusting Dice (crates/engine/src/loss/dice.rs): with p = p_y, r = 1 − p (as Σ_{j≠y} p_j),
 // q = r^α p, n_i = 1 − (2q + γ)/(q + 1 + γ); ∂n_i/∂q = −(2 + γ)/(q + 1 + γ)²,
 // ∂q/∂z_y = p r^α (r − α p), ∂q/∂z_j = −∂q/∂z_y · p_j / r. The batch mean comes from D = rows.
@@ -122,20 +139,17 @@ fn self_adjusting_dice_row(i: u32, y: u32) {
     let k = lay.fan_out;
     let z0 = lay.a_off + i * k;
     let d0 = lay.d_off + i * k;
-    var m = -3.0e38;
-    for (var c = 0u; c < k; c++) {
-        m = max(m, work[z0 + c]);
-    }
-    var sum_all = 0.0;
+    let m = row_max(z0, k);
+    let sum_all = row_exp_sum(z0, k, m);
+    let e_y = exp(work[z0 + y] - m);
+    // Σ_{j≠y} e_j summed directly (not sum_all − e_y), so 1 − p keeps its precision as p → 1.
     var sum_others = 0.0;
     for (var c = 0u; c < k; c++) {
-        let e = exp(work[z0 + c] - m);
-        sum_all += e;
         if c != y {
-            sum_others += e;
+            sum_others += exp(work[z0 + c] - m);
         }
     }
-    let p = exp(work[z0 + y] - m) / sum_all;
+    let p = e_y / sum_all;
     let rest = sum_others / sum_all;
     let alpha = hyp.loss_alpha;
     var rest_a = 1.0;
@@ -165,14 +179,8 @@ fn probabilities_row(i: u32) {
     let k = lay.fan_out;
     let z0 = lay.a_off + i * k;
     let d0 = lay.d_off + i * k;
-    var m = -3.0e38;
-    for (var c = 0u; c < k; c++) {
-        m = max(m, work[z0 + c]);
-    }
-    var sum_all = 0.0;
-    for (var c = 0u; c < k; c++) {
-        sum_all += exp(work[z0 + c] - m);
-    }
+    let m = row_max(z0, k);
+    let sum_all = row_exp_sum(z0, k, m);
     for (var c = 0u; c < k; c++) {
         work[d0 + c] = exp(work[z0 + c] - m) / sum_all;
     }
