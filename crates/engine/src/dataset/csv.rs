@@ -154,23 +154,8 @@ impl From<CsvError> for EngineError {
 /// original text. A class with a single row is an error ([`CsvError::SingletonClass`]), not a warning:
 /// the stratified split needs two rows of every class.
 pub fn parse(bytes: &[u8], options: &CsvOptions) -> Result<Table, CsvError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(CsvError::TooLarge {
-            bytes: bytes.len(),
-            limit: MAX_BYTES,
-        });
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| CsvError::NotUtf8 {
-        offset: e.valid_up_to(),
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut records = Records::new(text);
+    let (mut records, header) = open_with_header(bytes)?;
     let mut fields: Vec<Cow<str>> = Vec::new();
-
-    if records.next_record(&mut fields)?.is_none() {
-        return Err(CsvError::Empty);
-    }
-    let header = header_names(&fields);
     let n_columns = header.len();
     if n_columns > MAX_COLUMNS {
         return Err(CsvError::TooManyColumns {
@@ -296,6 +281,21 @@ pub fn read_first_rows(
     bytes: &[u8],
     max_rows: usize,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), CsvError> {
+    let (mut records, header) = open_with_header(bytes)?;
+    let mut fields: Vec<Cow<str>> = Vec::new();
+    let mut rows = Vec::new();
+    while rows.len() < max_rows {
+        if records.next_record(&mut fields)?.is_none() {
+            break;
+        }
+        rows.push(fields.iter().map(|f| f.trim().to_string()).collect());
+    }
+    Ok((header, rows))
+}
+
+/// The checks every reader makes first (size, UTF-8, a leading byte-order mark), then the header
+/// record; returns the reader positioned at the first data record.
+fn open_with_header(bytes: &[u8]) -> Result<(Records<'_>, Vec<String>), CsvError> {
     if bytes.len() > MAX_BYTES {
         return Err(CsvError::TooLarge {
             bytes: bytes.len(),
@@ -311,15 +311,7 @@ pub fn read_first_rows(
     if records.next_record(&mut fields)?.is_none() {
         return Err(CsvError::Empty);
     }
-    let header = header_names(&fields);
-    let mut rows = Vec::new();
-    while rows.len() < max_rows {
-        if records.next_record(&mut fields)?.is_none() {
-            break;
-        }
-        rows.push(fields.iter().map(|f| f.trim().to_string()).collect());
-    }
-    Ok((header, rows))
+    Ok((records, header_names(&fields)))
 }
 
 // An unnamed column is shown by its position.
