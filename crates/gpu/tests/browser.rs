@@ -18,9 +18,9 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const STEPS: u64 = 200;
-const TOL: f64 = 1e-4;
-const STATE_TOL: f64 = 1e-3;
+#[path = "common/agreement.rs"]
+mod agreement;
+use agreement::{argmax, rel_max_diff, STATE_TOL, STEPS, TOL};
 
 async fn context() -> GpuContext {
     match GpuContext::new().await {
@@ -30,26 +30,6 @@ async fn context() -> GpuContext {
         }
         Err(e) => panic!("no WebGPU adapter in this browser: {e}"),
     }
-}
-
-fn rel_max_diff(a: &[f32], b: &[f32]) -> f64 {
-    assert_eq!(a.len(), b.len(), "length mismatch");
-    let scale = b.iter().fold(0f64, |m, &v| m.max(f64::from(v).abs()));
-    let diff = a.iter().zip(b).fold(0f64, |m, (&x, &y)| {
-        m.max((f64::from(x) - f64::from(y)).abs())
-    });
-    diff / (scale + 1e-12)
-}
-
-fn argmax(probs: &[f32], k: usize) -> Vec<usize> {
-    probs
-        .chunks(k)
-        .map(|r| {
-            (0..k)
-                .max_by(|&a, &b| r[a].total_cmp(&r[b]).then(b.cmp(&a)))
-                .unwrap_or(0)
-        })
-        .collect()
 }
 
 /// Trains `cfg` for 200 steps on the CPU and on WebGPU (runs cut at the experiment's boundaries,

@@ -21,6 +21,8 @@
 //! keep a margin over that while any real error (a wrong index, order, formula or scalar) shows up
 //! at 1e-2 or more.
 
+#[path = "common/agreement.rs"]
+mod agreement;
 mod common;
 
 use imlab_engine::dataset::{ClassCounts, DatasetSpec, Generator};
@@ -36,9 +38,7 @@ use pollster::block_on;
 
 use common::context;
 
-const STEPS: u64 = 200;
-const TOL: f64 = 1e-4;
-const STATE_TOL: f64 = 1e-3;
+use agreement::{argmax, rel_max_diff, STATE_TOL, STEPS, TOL};
 
 /// Trains `steps` steps on the GPU, split into runs of the given lengths (one submission each).
 fn gpu_train(ctx: &GpuContext, exp: &mut Experiment, runs: &[u64]) -> (GpuTrainer, Vec<f64>) {
@@ -51,13 +51,6 @@ fn gpu_train(ctx: &GpuContext, exp: &mut Experiment, runs: &[u64]) -> (GpuTraine
     }
     let losses = block_on(trainer.read_losses()).expect("losses");
     (trainer, losses)
-}
-
-fn argmax(probs: &[f32], k: usize) -> Vec<usize> {
-    probs
-        .chunks(k)
-        .map(|p| (0..k).fold(0, |b, c| if p[c] > p[b] { c } else { b }))
-        .collect()
 }
 
 /// Trains `exp` to step `steps` on the GPU the way the app does: runs of at most `chunk` steps cut
@@ -580,14 +573,4 @@ fn bad_batches_are_rejected_not_run() {
     let too_far = exp.train_x().len() as u32;
     assert!(trainer.run_steps(1, &vec![too_far; b], &[s]).is_err());
     assert_eq!(trainer.step(), 0);
-}
-
-/// `max |a − b| / (max |b| + 1e-12)`: the largest difference relative to the reference's scale.
-pub fn rel_max_diff(a: &[f32], b: &[f32]) -> f64 {
-    assert_eq!(a.len(), b.len(), "length mismatch");
-    let scale = b.iter().fold(0f64, |m, &v| m.max(f64::from(v).abs()));
-    let diff = a.iter().zip(b).fold(0f64, |m, (&x, &y)| {
-        m.max((f64::from(x) - f64::from(y)).abs())
-    });
-    diff / (scale + 1e-12)
 }
