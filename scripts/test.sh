@@ -8,6 +8,15 @@ ensure_build_tools
 ensure_test_tools
 cd "$ROOT"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+# A one-off build gains nothing from incremental caches, which are a third of target/'s size.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+# A cold build of everything below needs about 12 GB (native, wasm32, fuzz, trunk). Say so at once
+# rather than fail half an hour in with "No space left on device".
+free_kb="$(df -Pk "$ROOT" | awk 'NR == 2 { print $4 }')"
+if [ "${free_kb:-0}" -lt $((12 * 1024 * 1024)) ]; then
+  log "warning: only $((free_kb / 1024 / 1024)) GB free on the disk holding $ROOT; a cold run needs about 12 GB"
+fi
 
 step() { log "== $*"; }
 

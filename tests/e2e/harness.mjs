@@ -1,7 +1,7 @@
 // Shared set-up for the end-to-end tests: serve dist/, launch Debian's Chromium headless with
 // WebGPU (SwiftShader), collect console errors and every network request, write screenshots.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ export async function openApp({ hash = '', webgpu = true, viewport = { width: 12
   const close = async () => {
     await context.close();
     server.close();
+    // Each profile is tens of megabytes; CI runs on the developer's own disk.
+    rmSync(userDataDir, { recursive: true, force: true });
   };
   return { page, context, base, consoleErrors, requests, close };
 }
