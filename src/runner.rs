@@ -335,7 +335,7 @@ impl Controller {
                             self.ui.backend.set(status);
                         }
                     }
-                    s.lab.refresh_from(&outcome.test_probs, outcome.grid_probs);
+                    s.lab.refresh_from(&outcome.test_probs);
                     self.publish(s);
                 }
                 Err(e) => {

@@ -16,12 +16,12 @@ pub struct GpuBackend {
     trainer: Option<GpuTrainer>,
 }
 
-/// One frame's GPU work: how many steps to run, and the rows to predict afterwards.
+/// One frame's GPU work: how many steps to run, and the test rows to predict afterwards (the
+/// decision grid is evaluated on the CPU from the adopted state: see `Lab::refresh_from`).
 pub struct GpuWork {
     pub steps: usize,
     pub test_x: Vec<f32>,
-    pub grid_x: Vec<f32>,
-    /// Features per row of `test_x` and `grid_x` (the grid is 2-D, like the generators).
+    /// Features per row of `test_x`.
     pub n_features: usize,
 }
 
@@ -30,7 +30,6 @@ pub struct GpuOutcome {
     pub state: TrainState,
     pub losses: Vec<f64>,
     pub test_probs: Vec<f32>,
-    pub grid_probs: Vec<f32>,
 }
 
 impl GpuBackend {
@@ -77,13 +76,12 @@ impl GpuWork {
         GpuWork {
             steps: steps as usize,
             test_x: lab.experiment().test_x().to_vec(),
-            grid_x: lab.grid().points.clone(),
             n_features: lab.experiment().data.n_features,
         }
     }
 }
 
-/// Submits the steps, the read-backs and both predictions at once (the GPU queue runs them in
+/// Submits the steps, the read-backs and the test prediction at once (the GPU queue runs them in
 /// order), and returns a future of the results that borrows nothing, so the session is not held
 /// while the GPU works.
 pub fn submit(
@@ -97,7 +95,6 @@ pub fn submit(
     let state = trainer.read_state();
     let losses = trainer.read_losses();
     let test = trainer.predict_proba(&work.test_x, work.test_x.len() / d);
-    let grid = trainer.predict_proba(&work.grid_x, work.grid_x.len() / d);
     async move {
         let text = |e: imlab_gpu::GpuError| e.to_string();
         ran.map_err(text)?;
@@ -105,7 +102,6 @@ pub fn submit(
             state: state.await.map_err(text)?,
             losses: losses.await.map_err(text)?,
             test_probs: test.await.map_err(text)?,
-            grid_probs: grid.await.map_err(text)?,
         })
     }
 }

@@ -163,21 +163,32 @@ impl Lab {
     /// Recomputes the snapshot and the grid with the CPU model.
     pub fn refresh_cpu(&mut self) {
         self.test_probs = self.exp.test_probabilities();
+        self.refresh_grid();
+        self.refresh_derived();
+    }
+
+    /// Takes the test split's probabilities computed elsewhere (the GPU, which the metrics then come
+    /// from) and evaluates the decision grid here, from the adopted parameters.
+    ///
+    /// Why the grid is not predicted on the GPU too: 10 000 cells cost SwiftShader (a browser's
+    /// software WebGPU) about 120 ms per frame, which held the boundary to 7 redraws a second, while
+    /// the CPU needs a few milliseconds for the networks `cost::check` lets through (it already
+    /// counts the grid in every frame's budget). The picture is the same function of the same
+    /// parameters; only f32 rounding at the odd boundary pixel could differ.
+    #[cfg_attr(not(feature = "gpu"), allow(dead_code))]
+    pub fn refresh_from(&mut self, test_probs: &[f32]) {
+        self.test_probs = test_probs.to_vec();
+        self.refresh_grid();
+        self.refresh_derived();
+    }
+
+    fn refresh_grid(&mut self) {
         self.grid_probs = if self.grid.points.is_empty() {
             Vec::new()
         } else {
             self.exp
                 .predict_proba(&self.grid.points, self.grid.points.len() / 2)
         };
-        self.refresh_derived();
-    }
-
-    /// Takes the test-split and grid probabilities computed elsewhere (the GPU).
-    #[cfg_attr(not(feature = "gpu"), allow(dead_code))]
-    pub fn refresh_from(&mut self, test_probs: &[f32], grid_probs: Vec<f32>) {
-        self.test_probs = test_probs.to_vec();
-        self.grid_probs = grid_probs;
-        self.refresh_derived();
     }
 
     /// After new probabilities: the training split's (a few hundred rows on the CPU, for its
