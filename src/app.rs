@@ -35,7 +35,11 @@ pub fn App() -> impl IntoView {
     let ctl = Controller::new(config);
     provide_context(ctl.ui);
     provide_context(ctl);
-    if let Some(config) = saved {
+    if let Some((config, issues)) = saved {
+        if !issues.is_empty() {
+            link.saved_session.set(true);
+            link.issues.set(issues);
+        }
         ctl.apply_config(config);
     }
     crate::session_store::use_autosave(ctl);

@@ -6,7 +6,7 @@
 //! stops the app: the failure becomes a notice, and the app goes on without saving.
 
 use imlab_engine::dataset::{content_hash, DataOrigin, DataSource, MemorySource};
-use imlab_engine::link::{parse_fragment, to_fragment};
+use imlab_engine::link::{parse_fragment, to_fragment, LinkIssue};
 use imlab_engine::ExperimentConfig;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -63,13 +63,16 @@ pub fn opened_with_link() -> bool {
         .is_some_and(|h| !h.trim_start_matches('#').is_empty())
 }
 
-/// The saved experiment, unless the page was opened with a link (the link wins).
-pub fn saved_config_unless_link() -> Option<ExperimentConfig> {
+/// The saved experiment, unless the page was opened with a link (the link wins), with what in it
+/// could not be used (a key edited by hand, or one an older or newer version wrote): the valid rest
+/// is applied, as for a link, and the page says which keys were left at their defaults.
+pub fn saved_config_unless_link() -> Option<(ExperimentConfig, Vec<LinkIssue>)> {
     if opened_with_link() {
         return None;
     }
     let fragment = read(KEY_LINK)?;
-    Some(parse_fragment(&fragment, &ExperimentConfig::default()).config)
+    let parsed = parse_fragment(&fragment, &ExperimentConfig::default());
+    Some((parsed.config, parsed.issues))
 }
 
 /// Saves the session each time a new experiment is applied, and provides the [`SessionNotice`].

@@ -36,8 +36,11 @@ pub const HIDE_NAMES: [&str; 10] = [
 pub struct LinkState {
     /// Controls hidden by `hide=`.
     pub hidden: RwSignal<Vec<String>>,
-    /// Problems found in the link the page was opened with.
+    /// Problems found in the link the page was opened with (or, for a bare address, in the saved
+    /// session it restored: see `saved_session`).
     pub issues: RwSignal<Vec<LinkIssue>>,
+    /// Whether `issues` are the saved session's rather than a link's.
+    pub saved_session: RwSignal<bool>,
     /// Info keys to keep writing back (`hide`); `made_on` is refreshed from the backend.
     info: RwSignal<BTreeMap<String, String>>,
 }
@@ -89,6 +92,7 @@ pub fn read() -> (LinkState, ExperimentConfig) {
     let state = LinkState {
         hidden: RwSignal::new(hidden),
         issues: RwSignal::new(issues),
+        saved_session: RwSignal::new(false),
         info: RwSignal::new(info),
     };
     (state, config)

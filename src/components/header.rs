@@ -190,7 +190,8 @@ fn PresentationToggle() -> impl IntoView {
     }
 }
 
-/// Problems in the link the page was opened with, each naming its key (shown as text).
+/// Problems in the link the page was opened with, or in the saved session it restored, each naming
+/// its key (shown as text).
 #[component]
 pub fn LinkNotice() -> impl IntoView {
     let link = expect_context::<LinkState>();
@@ -198,7 +199,11 @@ pub fn LinkNotice() -> impl IntoView {
     view! {
         <Show when=move || !dismissed.get() && link.issues.with(|i| !i.is_empty())>
             <div class="notice link-issues" role="status" data-testid="link-issues">
-                <p>"Parts of this link could not be used; the rest was applied:"</p>
+                <p>{move || if link.saved_session.get() {
+                    "Parts of your saved session could not be used and were left at their defaults; the rest was restored:"
+                } else {
+                    "Parts of this link could not be used; the rest was applied:"
+                }}</p>
                 <ul>
                     {move || link.issues.get().into_iter().map(|i| view! {
                         <li><code class="link-key">{i.key}</code>": "{i.message}</li>

@@ -248,6 +248,21 @@ test('storage full', () =>
     await stillTraining(page);
   }));
 
+test('saved session with a bad key (the rest restored, the key named)', () =>
+  withApp({}, async ({ page }) => {
+    await reloadWithSavedSession(page, 'v=2&seed=77&loss.kind=focal&loss.gamma=banana');
+    const notice = byId(page, 'link-issues');
+    await notice.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = await notice.innerText();
+    assert.match(text, /saved session/i, text);
+    assert.match(text, /loss\.gamma/, text);
+    const snap = JSON.parse(await page.evaluate(() => window.imlab.snapshot()));
+    assert.equal(snap.config.seed, 77, 'the valid rest (seed) was restored');
+    assert.equal(snap.config.loss.kind, 'focal', 'the valid rest (loss) was restored');
+    assert.match(decodeURIComponent(page.url()), /seed=77/, 'the valid rest (seed) was restored');
+    await stillTraining(page);
+  }));
+
 test('saved session edited by hand (file does not match its hash)', () =>
   withApp({}, async ({ page }) => {
     const hash = await uploadAndApply(page, twoClassCsv({ counts: [40, 12] }));
