@@ -77,7 +77,12 @@ test('a 3 methods × 3 seeds sweep completes with table and plot, and exports th
       const cells = await byId(page, `sweep-row-${m}`).locator('td').allInnerTexts();
       assert.equal(cells.length, 6, `${m}: n and five scores`);
       assert.equal(cells[0].trim(), '3', `${m}: three seeds`);
-      for (const c of cells.slice(1)) assert.match(c, /0\.\d{3}[\s\S]*± 0\.\d{3}[\s\S]*\[\d\.\d{3}, \d\.\d{3}\]/, `${m}: ${c}`);
+      for (const c of cells.slice(1)) {
+        assert.match(c, /0\.\d{3}[\s\S]*± 0\.\d{3}[\s\S]*\[\d\.\d{3}, \d\.\d{3}\]/, `${m}: ${c}`);
+        // Shown cut to the scores' range (the CSV keeps the raw t interval).
+        const [lo, hi] = c.match(/\[(\d\.\d{3}), (\d\.\d{3})\]/).slice(1).map(Number);
+        assert.ok(lo >= 0 && lo <= hi && hi <= 1, `${m}: interval within [0, 1]: ${c}`);
+      }
     }
     assert.equal(await table.locator('td.best').count() >= 5, true, 'the best mean of each score is marked');
 

@@ -83,10 +83,11 @@ pub fn draw_strips(
         ctx.set_text_align("center");
         ctx.set_text_baseline("top");
         ctx.fill_text(&strip.method, cx, top + ph + 8.0 * dpr)?;
-        // Dots spread sideways by a fixed, seed-order pattern (no randomness in a drawing).
+        // Dots spread sideways by a fixed, seed-order pattern (no randomness in a drawing), starting
+        // on the column's centre line so a few seeds sit over their label.
         ctx.set_fill_style_str(DOT);
         for (j, &v) in strip.values.iter().enumerate() {
-            let spread = ((j as f64 * 0.618_034) % 1.0 - 0.5) * band * 0.45;
+            let spread = ((j as f64 * 0.618_034 + 0.5) % 1.0 - 0.5) * band * 0.45;
             ctx.begin_path();
             ctx.arc(cx + spread, sy(v), 3.5 * dpr, 0.0, std::f64::consts::TAU)?;
             ctx.fill();

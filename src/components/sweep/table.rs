@@ -46,7 +46,9 @@ pub fn SweepTable(groups: Vec<Group>) -> impl IntoView {
                     let s = &g.scores[k];
                     let interval = s
                         .interval
-                        .map(|(lo, hi)| format!("[{lo:.3}, {hi:.3}]"))
+                        // Every score here lies in [0, 1]; a t interval over a few seeds can reach
+                        // past it, which reads as a mistake. The CSV keeps the raw interval.
+                        .map(|(lo, hi)| format!("[{:.3}, {:.3}]", lo.max(0.0), hi.min(1.0)))
                         .unwrap_or_default();
                     let sd = s.sd.map(|sd| format!("± {sd:.3}")).unwrap_or_default();
                     view! {
@@ -73,7 +75,7 @@ pub fn SweepTable(groups: Vec<Group>) -> impl IntoView {
         .collect_view();
     view! {
         <table class="tools-table" data-testid="sweep-table">
-            <caption>"Mean ± standard deviation over seeds, with the 95 % t interval of the mean; the best mean per score is marked."</caption>
+            <caption>"Mean ± standard deviation over seeds, with the 95 % t interval of the mean (cut to the scores' range [0, 1]; the CSV keeps it whole); the best mean per score is marked."</caption>
             <thead>
                 <tr>
                     <th scope="col">"Method"</th>
