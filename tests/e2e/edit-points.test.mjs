@@ -4,7 +4,39 @@
 // than two features says editing is off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { byId, openApp, screenshot, snapshot } from './harness.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** `imlab run --link HASH --epochs N` of the native CLI, parsed. */
+function imlabRun(hash, epochs) {
+  const bin = join(ROOT, 'target/debug/imlab');
+  if (!existsSync(bin)) {
+    execFileSync('cargo', ['build', '-p', 'imlab-cli'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  return JSON.parse(execFileSync(bin, ['run', '--link', hash, '--epochs', String(epochs)], { encoding: 'utf8' }));
+}
+
+// Pauses, goes back to step 0 and runs exactly `k` steps one at a time.
+async function runSteps(page, k) {
+  if ((await byId(page, 'play-pause').getAttribute('aria-pressed')) === 'true') {
+    await byId(page, 'play-pause').click();
+  }
+  await byId(page, 'reset').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '') === '0');
+  for (let i = 1; i <= k; i++) {
+    await byId(page, 'step-once').click();
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) === n,
+      i,
+      { timeout: 10_000 },
+    );
+  }
+  return snapshot(page);
+}
 
 const edits = (snap) => snap.config.dataset.edits ?? {};
 const nAdd = (snap) => (edits(snap).add ?? []).length;
@@ -147,8 +179,9 @@ test('click adds a training point of the picked class, Shift-click removes, link
   }
 });
 
-test('a link with edits reproduces them', async () => {
-  const app = await openApp({ hash: '#v=2&backend=cpu&dataset.edits.add=1:0.5:0.25,1:1:-0.25&dataset.edits.remove=[9:9]' });
+test('a link with edits reproduces them, in the browser and in `imlab run --link`', async () => {
+  const hash = '#v=2&backend=cpu&dataset.edits.add=1:0.5:0.25,1:1:-0.25&dataset.edits.remove=[9:9]';
+  const app = await openApp({ hash });
   const { page } = app;
   try {
     await ready(page);
@@ -156,6 +189,15 @@ test('a link with edits reproduces them', async () => {
     assert.deepEqual(edits(snap), { add: ['1:0.5:0.25', '1:1:-0.25'], remove: ['9:9'] });
     assert.deepEqual(snap.edits, { removed: 0, unmatched: 1, added: 2 });
     assert.match(await byId(page, 'edits-count').innerText(), /1 removal matches no training point/);
+    // One epoch in the browser (CPU path) and natively: the same numbers.
+    const native = imlabRun(hash, 1);
+    const k = native.final.step;
+    const browser = await runSteps(page, k);
+    assert.deepEqual(native.config.dataset.edits, edits(browser));
+    assert.deepEqual(native.final.train_counts, browser.train_counts);
+    assert.deepEqual(native.final.test_counts, browser.test_counts);
+    assert.equal(native.final.test_loss, browser.test_loss, 'same test loss after the same steps');
+    assert.equal(native.final.accuracy, browser.accuracy);
 
     await screenshot(page, 'edit-points-from-link');
   } finally {
