@@ -133,6 +133,11 @@ test('click adds a training point of the picked class, Shift-click removes, link
     const reloaded = await snapshot(page);
     assert.deepEqual(edits(reloaded), edits(added), `reload keeps the edit (${hash})`);
     assert.equal(reloaded.train_counts[1], before.train_counts[1] + 1);
+    // The bare address restores the saved session, edits included.
+    await page.goto(app.base);
+    await ready(page);
+    await waitForEdits(page, 1, 0);
+    assert.deepEqual(edits(await snapshot(page)), edits(added), 'the saved session keeps the edit');
 
     // Shift-click on the added point removes that addition (no removal entry is written).
     await byId(page, 'edit-class-1').click();
@@ -200,6 +205,29 @@ test('a link with edits reproduces them, in the browser and in `imlab run --link
     assert.equal(native.final.accuracy, browser.accuracy);
 
     await screenshot(page, 'edit-points-from-link');
+  } finally {
+    await app.close();
+  }
+});
+
+test('a cluster of added minority points bends the boundary (screenshot)', async () => {
+  const cluster = [
+    [-0.9, -0.5], [-0.75, -0.65], [-1.05, -0.7], [-0.85, -0.85], [-0.6, -0.5], [-1.0, -0.4], [-0.7, -0.9], [-0.95, -0.6],
+  ].map(([x, y]) => `1:${x}:${y}`);
+  const app = await openApp({ hash: `#v=2&backend=cpu&dataset.edits.add=[${cluster.join(',')}]` });
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent.replace(/\D/g, '')) > 900, null, {
+      timeout: 60_000,
+    });
+    await byId(page, 'play-pause').click();
+    await byId(page, 'edit-class-1').click();
+    const snap = await snapshot(page);
+    assert.equal(snap.edits.added, cluster.length);
+    await page.mouse.move(0, 0);
+    await byId(page, 'decision-boundary').scrollIntoViewIfNeeded();
+    await screenshot(page, 'edit-points-boundary-bends');
   } finally {
     await app.close();
   }
