@@ -36,6 +36,8 @@ pub struct BoundaryScene<'a> {
     pub decision: &'a [u8],
     pub n_classes: usize,
     pub train: &'a [Mark],
+    /// How many of the last `train` marks the user added (drawn as squares).
+    pub added: usize,
     pub test: &'a [Mark],
     pub synthetic: &'a [Mark],
     /// Drawn when `Some` (the overlay toggle is on).
@@ -160,9 +162,11 @@ fn draw_marks(
     let order = classes_by_frequency(scene.train, scene.n_classes);
     ctx.set_line_width(1.0 * dpr);
     ctx.set_stroke_style_str("rgba(20, 20, 30, 0.75)");
+    let first_added = scene.train.len().saturating_sub(scene.added);
+    let (generated, added) = scene.train.split_at(first_added);
     for &c in &order {
         ctx.set_fill_style_str(&class_css(c));
-        for m in scene.train.iter().filter(|m| m.class == c) {
+        for m in generated.iter().filter(|m| m.class == c) {
             let (x, y) = place(m);
             ctx.begin_path();
             ctx.arc(x, y, r, 0.0, TAU)?;
@@ -170,6 +174,18 @@ fn draw_marks(
             ctx.stroke();
         }
     }
+    // Points the user added: squares with a heavier outline, on top of the generated ones.
+    ctx.set_line_width(2.0 * dpr);
+    ctx.set_stroke_style_str("rgba(17, 24, 39, 0.95)");
+    for m in added {
+        let (x, y) = place(m);
+        let d = r * 1.2;
+        ctx.set_fill_style_str(&class_css(m.class));
+        ctx.fill_rect(x - d, y - d, 2.0 * d, 2.0 * d);
+        ctx.stroke_rect(x - d, y - d, 2.0 * d, 2.0 * d);
+    }
+    ctx.set_line_width(1.0 * dpr);
+    ctx.set_stroke_style_str("rgba(20, 20, 30, 0.75)");
     for &c in &order {
         ctx.set_fill_style_str(&class_css(c));
         for m in scene.synthetic.iter().filter(|m| m.class == c) {

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::charts::boundary::{BoundaryPainter, BoundaryScene};
 use crate::charts::palette::class_css;
 use crate::components::format::class_name;
+use crate::components::point_edits::{edit_at, PointEditBar};
 use crate::lab::Plane;
 use crate::runner::Controller;
 use crate::state::Ui;
@@ -24,6 +25,26 @@ pub fn BoundaryPanel() -> impl IntoView {
     let painter = StoredValue::new_local(BoundaryPainter::default());
     let show_internals = RwSignal::new(true);
     let tooltip = RwSignal::new(None::<(String, f64, f64, bool)>);
+    // The class a click on the plot adds (None: clicks do not edit the data).
+    let edit_class = RwSignal::new(None::<usize>);
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let (w, h) = (
+            el.client_width().max(1) as f64,
+            el.client_height().max(1) as f64,
+        );
+        let (px, py) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        edit_at(
+            ctl,
+            edit_class.get_untracked(),
+            px / w,
+            py / h,
+            ev.shift_key(),
+            w,
+        );
+    };
     Effect::new(move |_| {
         ui.revision.track();
         let internals_on = show_internals.get();
@@ -37,6 +58,7 @@ pub fn BoundaryPanel() -> impl IntoView {
                 decision: lab.grid_decision(),
                 n_classes: lab.experiment().data.n_classes,
                 train: &marks.train,
+                added: marks.added,
                 test: &marks.test,
                 synthetic: &marks.synthetic,
                 internals: internals_on.then(|| lab.internals()),
@@ -129,8 +151,10 @@ pub fn BoundaryPanel() -> impl IntoView {
                     data-testid="decision-boundary"
                     role="img"
                     aria-label="Model's class probabilities over the plane, the decision rule's boundary as a dark line, training points as dots, test points as rings, synthetic points as diamonds"
+                    class:editing=move || edit_class.get().is_some()
                     on:mousemove=on_move
                     on:mouseleave=move |_| tooltip.set(None)
+                    on:click=on_click
                 ></canvas>
                 {move || tooltip.get().map(|(text, x, y, right)| view! {
                     <div class="point-tooltip" data-testid="point-tooltip" role="tooltip"
@@ -139,11 +163,15 @@ pub fn BoundaryPanel() -> impl IntoView {
                 })}
             </div>
             {move || plane_note().map(|t| view! { <p class="plane-note" data-testid="plane-note">{t}</p> })}
+            <PointEditBar edit_class=edit_class/>
             <ul class="legend">
                 {legend}
                 <li><span class="mark dot"></span>"train"</li>
                 <li><span class="mark ring"></span>"test"</li>
                 <li class:muted=move || !has_synthetic()><span class="mark diamond"></span>"synthetic (trained on, never evaluated)"</li>
+                <Show when=move || ui.config.with(|c| !c.dataset.edits.add.is_empty())>
+                    <li><span class="mark added-square"></span>"added by you (trained on, never evaluated)"</li>
+                </Show>
                 <Show when=move || plane_note().is_none()>
                     <li><span class="mark boundary-line"></span>"decision rule's boundary"</li>
                 </Show>

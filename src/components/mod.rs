@@ -15,6 +15,7 @@ pub mod header;
 pub mod loss;
 pub mod metric_curves;
 pub mod per_class;
+pub mod point_edits;
 pub mod recall;
 pub mod roc_pr;
 pub mod scores;

@@ -35,6 +35,8 @@ pub struct Marks {
     /// For each synthetic mark, the training rows it was made from: `(base, neighbour)` for the
     /// SMOTE family, `(row, row)` for a smoothed copy.
     pub parents: Vec<(usize, usize)>,
+    /// How many of the last training marks are points the user added (the dataset's point edits).
+    pub added: usize,
 }
 
 impl Marks {
@@ -55,7 +57,26 @@ impl Marks {
             test: (0..test.len()).map(|i| mark(test, i, plane)).collect(),
             synthetic,
             parents,
+            added: 0,
         }
+    }
+
+    /// Index of the first training mark the user added (`train.len()` when none was).
+    pub fn first_added(&self) -> usize {
+        self.train.len().saturating_sub(self.added)
+    }
+
+    /// The training mark closest to `(x, y)` within `radius` (plane units): what a removal click
+    /// takes out.
+    pub fn nearest_train(&self, x: f64, y: f64, radius: f64) -> Option<usize> {
+        let mut best: Option<(f64, usize)> = None;
+        for (i, m) in self.train.iter().enumerate() {
+            let d2 = (m.x - x).powi(2) + (m.y - y).powi(2);
+            if d2 <= radius * radius && best.is_none_or(|(b, _)| d2 < b) {
+                best = Some((d2, i));
+            }
+        }
+        best.map(|(_, i)| i)
     }
 
     pub fn get(&self, r: PointRef) -> Option<&Mark> {
@@ -92,6 +113,10 @@ impl Marks {
             return String::new();
         };
         match r {
+            PointRef::Train(i) if i >= self.first_added() => format!(
+                "train row {i} · class {} · added by you · trained on, never evaluated",
+                m.class
+            ),
             PointRef::Train(i) => format!("train row {i} · class {}", m.class),
             PointRef::Test(i) => {
                 format!("test row {i} · class {} · evaluated, never trained on", m.class)

@@ -10,6 +10,7 @@ mod curves;
 mod grid;
 mod internals;
 mod marks;
+mod point_edit;
 mod projection;
 mod ratio;
 mod report;
@@ -19,6 +20,7 @@ pub use curves::{operating_point, Curves};
 pub use grid::{DecisionGrid, GRID_SIZE};
 pub use internals::SamplerInternals;
 pub use marks::{Mark, Marks};
+pub use point_edit::{with_point_added, with_point_removed, without_edits};
 pub use projection::Plane;
 pub use ratio::{
     minority_ratio, ratio_label, with_minority_ratio, RATIO_MAX, RATIO_MIN, RATIO_STEP,
@@ -58,7 +60,8 @@ impl Lab {
     pub fn new_with(config: ExperimentConfig, files: &dyn DataSource) -> Result<Self, EngineError> {
         let exp = Experiment::new_with(config, files)?;
         let plane = Plane::for_data(&exp.data);
-        let marks = Marks::new(&exp.train, &exp.test, &exp.resampled, &plane);
+        let mut marks = Marks::new(&exp.train, &exp.test, &exp.resampled, &plane);
+        marks.added = exp.edits.added;
         let bounds = plane_bounds(&marks);
         let mut grid = DecisionGrid::around(&bounds, GRID_SIZE);
         if !plane.shows_boundary() {
@@ -218,7 +221,9 @@ impl Lab {
 
     /// What `window.imlab.snapshot()` returns, for the given backend label.
     pub fn report<'a>(&'a self, backend: &'a str) -> Report<'a> {
-        Report::new(self.config(), &self.snapshot, backend)
+        let mut report = Report::new(self.config(), &self.snapshot, backend);
+        report.edits = self.exp.edits;
+        report
     }
 }
 
@@ -233,11 +238,11 @@ fn argmax_f32(row: &[f32]) -> u8 {
     best.min(u8::MAX as usize) as u8
 }
 
-/// Per-axis `(min, max)` of every mark on the plane.
+/// Per-axis `(min, max)` of every mark on the plane but the points the user added: clicking a
+/// point in must not move the view under the pointer.
 fn plane_bounds(marks: &Marks) -> Vec<(f64, f64)> {
     let mut b = [(f64::INFINITY, f64::NEG_INFINITY); 2];
-    for m in marks
-        .train
+    for m in marks.train[..marks.first_added()]
         .iter()
         .chain(&marks.test)
         .chain(&marks.synthetic)

@@ -1,6 +1,7 @@
 //! What `window.imlab.snapshot()` returns: the latest snapshot with the config that produced it,
 //! as one JSON document that tests and scripts can read without scraping the page.
 
+use imlab_engine::dataset::EditReport;
 use imlab_engine::{ExperimentConfig, Snapshot};
 use serde::Serialize;
 
@@ -11,6 +12,8 @@ pub struct Report<'a> {
     pub backend: &'a str,
     /// Per-epoch mean training loss, oldest first (also in `history`).
     pub losses: Vec<f64>,
+    /// What the dataset's point edits did: `{removed, unmatched, added}` training rows.
+    pub edits: EditReport,
     #[serde(flatten)]
     pub snapshot: &'a Snapshot,
 }
@@ -21,6 +24,7 @@ impl<'a> Report<'a> {
             config,
             backend,
             losses: snapshot.history.iter().map(|h| h.train_loss).collect(),
+            edits: EditReport::default(),
             snapshot,
         }
     }

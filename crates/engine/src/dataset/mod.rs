@@ -11,6 +11,7 @@ mod checkerboard;
 mod circles;
 mod content_hash;
 pub mod csv;
+mod edits;
 mod label_noise;
 mod moons;
 pub mod profile;
@@ -28,6 +29,10 @@ pub use checkerboard::checkerboard;
 pub use circles::circles;
 pub use content_hash::{content_hash, fnv1a64, is_content_hash};
 pub use csv::LabelColumn;
+pub use edits::{
+    round_coordinate, AddedPoint, EditReport, PointEdits, RemovedPoint, EDIT_SIGNIFICANT_DIGITS,
+    MAX_EDITS, MAX_EDIT_COORDINATE,
+};
 pub use label_noise::{majority_class, LabelNoise, MAX_LABEL_NOISE};
 pub use moons::moons;
 pub use source::{DataSource, MemorySource, NoData};

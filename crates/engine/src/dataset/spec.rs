@@ -7,6 +7,7 @@ use super::blobs::{circle_centers, gaussian_mixture, GaussianComponent};
 use super::bundled::{self, BundledName};
 use super::content_hash::{content_hash, is_content_hash};
 use super::csv::{self, CsvOptions, LabelColumn, Table};
+use super::edits::PointEdits;
 use super::label_noise::LabelNoise;
 use super::source::{DataSource, NoData};
 use super::subsample::subsample_indices;
@@ -302,6 +303,9 @@ pub struct DatasetSpec {
     pub label_noise: LabelNoise,
     #[serde(default, skip_serializing_if = "DataOrigin::is_generated")]
     pub source: DataOrigin,
+    /// Training points added or removed by clicking the plot (applied after the split; `edits`).
+    #[serde(default, skip_serializing_if = "PointEdits::is_empty")]
+    pub edits: PointEdits,
 }
 
 impl Default for DatasetSpec {
@@ -317,6 +321,7 @@ impl Default for DatasetSpec {
             mixture: None,
             label_noise: LabelNoise::None,
             source: DataOrigin::Generated,
+            edits: PointEdits::default(),
         }
     }
 }
@@ -351,6 +356,7 @@ impl DatasetSpec {
     /// without a subsample profile an empty list (its counts are known only once the bytes are read).
     pub fn validate(&self) -> Result<Vec<usize>> {
         self.label_noise.validate()?;
+        self.edits.validate()?;
         let counts = match &self.source {
             DataOrigin::Generated => self.validate_generated()?,
             DataOrigin::Bundled {

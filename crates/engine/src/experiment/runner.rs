@@ -13,7 +13,7 @@ use super::schedule::SecondStageMethod;
 use super::snapshot::{ClassScores, EpochRecord, Snapshot};
 use super::stages::StagePlan;
 use super::ExperimentConfig;
-use crate::dataset::{stratified_split, DataSource, Dataset, NoData};
+use crate::dataset::{stratified_split, DataSource, Dataset, EditReport, NoData};
 use crate::error::{EngineError, Result};
 use crate::loss::{training_prior, Loss, LossSpec};
 use crate::metrics::{Average, ConfusionMatrix};
@@ -41,6 +41,8 @@ pub struct Experiment {
     pub data: Dataset,
     pub train: Dataset,
     pub test: Dataset,
+    /// What the dataset's point edits did to the training split (added rows come last).
+    pub edits: EditReport,
     pub resampled: Resampled,
     /// Training rows of every stage: the resampled set, then (two-phase training only) the original
     /// training split.
@@ -90,7 +92,8 @@ impl Experiment {
             .dataset
             .generate_with(&mut Rng::stream(seed, "data"), files)?;
         let split = stratified_split(&data, config.test_fraction, &mut Rng::stream(seed, "split"))?;
-        let train = data.select(&split.train);
+        // The user's point edits change the training split only; the test split is the seed's.
+        let (train, edits) = config.dataset.edits.apply(data.select(&split.train))?;
         let test = data.select(&split.test);
         let resampled = config
             .sampler
@@ -172,6 +175,7 @@ impl Experiment {
             resampled,
             train,
             test,
+            edits,
             data,
             config,
         })
