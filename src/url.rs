@@ -6,7 +6,8 @@
 //! Informational keys: `made_on=<backend>` records which backend made the result (written by the
 //! app), and `hide=a,b` hides controls for a cleaner embed or lecture. Names `hide` accepts:
 //! [`HIDE_NAMES`] — `setup` (the whole Setup panel), its sections `data`, `sampler`, `loss`,
-//! `model`, `training`, and the header's `presets`, `share`, `theme`, `presentation`.
+//! `model`, `training`, the header's `presets`, `share`, `theme`, `presentation`, and `edit` (the
+//! point-editing bar under the plot).
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use wasm_bindgen::JsValue;
 use crate::runner::Controller;
 
 /// Everything `hide=` accepts.
-pub const HIDE_NAMES: [&str; 10] = [
+pub const HIDE_NAMES: [&str; 11] = [
     "setup",
     "data",
     "sampler",
@@ -29,6 +30,7 @@ pub const HIDE_NAMES: [&str; 10] = [
     "share",
     "theme",
     "presentation",
+    "edit",
 ];
 
 /// What the page keeps from its link.

@@ -21,6 +21,7 @@ const HOVER_PX: f64 = 9.0;
 pub fn BoundaryPanel() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let ctl = expect_context::<Controller>();
+    let link = expect_context::<crate::url::LinkState>();
     let canvas = NodeRef::<Canvas>::new();
     let painter = StoredValue::new_local(BoundaryPainter::default());
     let show_internals = RwSignal::new(true);
@@ -163,7 +164,8 @@ pub fn BoundaryPanel() -> impl IntoView {
                 })}
             </div>
             {move || plane_note().map(|t| view! { <p class="plane-note" data-testid="plane-note">{t}</p> })}
-            <PointEditBar edit_class=edit_class/>
+            // `hide=edit`: no picker, so no class is ever chosen and clicks never edit.
+            <Show when=move || !link.is_hidden("edit")><PointEditBar edit_class=edit_class/></Show>
             <ul class="legend">
                 {legend}
                 <li><span class="mark dot"></span>"train"</li>

@@ -110,7 +110,7 @@ test('a version-1 link is migrated to version 2', async () => {
 });
 
 test('hide= hides the named controls; Share hands out the link', async () => {
-  const app = await openApp({ hash: '#v=2&backend=cpu&hide=sampler,loss,theme' });
+  const app = await openApp({ hash: '#v=2&backend=cpu&hide=sampler,loss,theme,edit' });
   const { page } = app;
   try {
     await ready(page);
@@ -118,7 +118,12 @@ test('hide= hides the named controls; Share hands out the link', async () => {
     assert.equal(await byId(page, 'setup-loss').isVisible(), false);
     assert.equal(await byId(page, 'setup-data').isVisible(), true);
     assert.equal(await byId(page, 'theme-toggle').count(), 0);
-    assert.match(await page.evaluate(() => decodeURIComponent(location.hash)), /hide=sampler,loss,theme/, 'kept in the link');
+    assert.equal(await byId(page, 'edit-class-1').count(), 0, 'no point-editing bar');
+    const before = (await snapshot(page)).train_counts;
+    await byId(page, 'decision-boundary').click({ position: { x: 40, y: 40 } });
+    await page.waitForTimeout(300);
+    assert.deepEqual((await snapshot(page)).train_counts, before, 'a click does not edit the data');
+    assert.match(await page.evaluate(() => decodeURIComponent(location.hash)), /hide=sampler,loss,theme,edit/, 'kept in the link');
 
     await app.context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => {});
     await byId(page, 'share').click();
