@@ -78,6 +78,7 @@ impl DataImport {
     fn options(self) -> CsvOptions {
         CsvOptions {
             label_column: LabelColumn::Index(self.label.get_untracked()),
+            features: None,
             standardize: self.standardize.get_untracked(),
         }
     }
