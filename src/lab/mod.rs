@@ -207,7 +207,12 @@ impl Lab {
 
     /// What `window.imlab.snapshot()` returns, for the given backend label.
     pub fn report<'a>(&'a self, backend: &'a str) -> Report<'a> {
-        Report::new(self.config(), &self.snapshot, backend)
+        Report::new(
+            self.config(),
+            &self.snapshot,
+            backend,
+            self.experiment().data.n_features,
+        )
     }
 }
 

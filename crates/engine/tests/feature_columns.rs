@@ -153,8 +153,10 @@ fn older_configs_load_unchanged_and_a_choice_survives_json() {
     let old: DatasetSpec = serde_json::from_value(json).unwrap();
     assert_eq!(old, spec);
 
-    let mut config = ExperimentConfig::default();
-    config.dataset = uploaded(&mut files, Some(vec![name("c"), ColumnRef::Index(0)]));
+    let config = ExperimentConfig {
+        dataset: uploaded(&mut files, Some(vec![name("c"), ColumnRef::Index(0)])),
+        ..ExperimentConfig::default()
+    };
     let text = config.to_json();
     assert!(text.contains(r#""features": ["#), "{text}");
     assert_eq!(ExperimentConfig::from_json(&text).unwrap(), config);
