@@ -100,6 +100,17 @@ test('unchecking feature columns trains on the rest, and the link and a reload k
     assert.equal(snap.config.dataset.source.hash, hash);
     assert.equal(snap.n_features, 2);
     assert.ok(!(await byId(page, 'data-needed').isVisible()), 'the file was kept, nothing is asked');
+
+    // The Setup panel's text field edits the list, in the order typed (the first two are the axes).
+    const field = byId(page, 'field-dataset-source-features');
+    await field.fill('score, 0');
+    await field.dispatchEvent('change');
+    await page.waitForFunction(
+      () => JSON.stringify(JSON.parse(window.imlab.snapshot()).config.dataset.source.features) === '["score",0]',
+      null,
+      { timeout: 20_000 },
+    );
+    assert.match(await page.evaluate(() => location.hash), /dataset\.source\.features=\[score,0\]/);
     assert.deepEqual(app.consoleErrors, [], 'no console errors');
   } finally {
     await app.close();

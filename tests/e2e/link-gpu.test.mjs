@@ -88,6 +88,7 @@ test('a link trained on WebGPU reproduces on the CPU path within the stated tole
     assert.equal(await backendLabel(cpu.page), 'CPU');
     assert.equal(await byId(cpu.page, 'link-issues').count(), 0, 'the GPU-made link reads back without issues');
     const onCpu = await runSteps(cpu.page, STEPS);
+    assert.match(await cpu.page.evaluate(() => location.hash), /made_on=CPU/, 'the CPU result records its own backend');
     const [a, b] = [onGpu.snap, onCpu.snap];
     assert.deepEqual({ ...a.config, backend: 'cpu' }, b.config, 'the same experiment');
     assert.equal(a.step, b.step);
