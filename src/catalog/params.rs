@@ -25,6 +25,7 @@ const PARAMS: &[(&str, &str)] = &[
     ("counts", "Rows of each class, comma-separated (e.g. [500,50])."),
     ("rate", "Probability that a label is flipped."),
     ("standardize", "Rescale every feature to mean 0, standard deviation 1."),
+    ("features", "The file's columns used as features, in this order: header names, or 0-based positions. Choose them with checkboxes in the \"Your data\" panel."),
     // Samplers
     ("sampling_strategy", "Which classes to resample: auto, minority, not_majority, all, a ratio, or class:count pairs."),
     ("k_neighbors", "Neighbours a synthetic point may be interpolated toward."),

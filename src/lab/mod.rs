@@ -221,7 +221,12 @@ impl Lab {
 
     /// What `window.imlab.snapshot()` returns, for the given backend label.
     pub fn report<'a>(&'a self, backend: &'a str) -> Report<'a> {
-        let mut report = Report::new(self.config(), &self.snapshot, backend);
+        let mut report = Report::new(
+            self.config(),
+            &self.snapshot,
+            backend,
+            self.experiment().data.n_features,
+        );
         report.edits = self.exp.edits;
         report
     }

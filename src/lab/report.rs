@@ -14,15 +14,23 @@ pub struct Report<'a> {
     pub losses: Vec<f64>,
     /// What the dataset's point edits did: `{removed, unmatched, added}` training rows.
     pub edits: EditReport,
+    /// Features the model trains on (after an upload's feature-column choice).
+    pub n_features: usize,
     #[serde(flatten)]
     pub snapshot: &'a Snapshot,
 }
 
 impl<'a> Report<'a> {
-    pub fn new(config: &'a ExperimentConfig, snapshot: &'a Snapshot, backend: &'a str) -> Self {
+    pub fn new(
+        config: &'a ExperimentConfig,
+        snapshot: &'a Snapshot,
+        backend: &'a str,
+        n_features: usize,
+    ) -> Self {
         Report {
             config,
             backend,
+            n_features,
             losses: snapshot.history.iter().map(|h| h.train_loss).collect(),
             edits: EditReport::default(),
             snapshot,
@@ -52,6 +60,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&lab.report("CPU").to_json()).unwrap();
         assert_eq!(v["step"], steps);
         assert_eq!(v["backend"], "CPU");
+        assert_eq!(v["n_features"], 2);
         assert_eq!(v["config"]["seed"], 42);
         assert_eq!(v["losses"].as_array().unwrap().len(), 2);
         assert_eq!(v["confusion"]["n_classes"], 2);

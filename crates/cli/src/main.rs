@@ -12,10 +12,11 @@ use std::process::ExitCode;
 const USAGE: &str = "imlab: Imbalance Lab on the command line
 
 usage:
-  imlab run [--config exp.json | --link URL] [--epochs N]
+  imlab run [--config exp.json | --link URL] [--epochs N] [--data FILE.csv ...]
                                   train an experiment on the CPU path (the default one without
                                   --config/--link) and print its final metrics and per-epoch
-                                  history as JSON
+                                  history as JSON; --data supplies the CSV file an experiment on
+                                  uploaded data names by content hash
   imlab metrics --input preds.csv [--threshold T] [--classes K]
                                   every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
                                   as JSON (undefined metrics are null, with a note)

@@ -94,3 +94,89 @@ fn a_link_with_problems_is_refused() {
         &["not both"],
     );
 }
+
+/// A CSV file with four numeric features and a label, separable on `a` alone.
+fn four_feature_csv() -> String {
+    let mut text = String::from("a,b,c,d,label\n");
+    for i in 0..60 {
+        let class = usize::from(i % 4 == 0);
+        let a = class as f64 * 2.0 + (i % 7) as f64 * 0.1;
+        text.push_str(&format!(
+            "{a:.2},{},{:.2},{},{}\n",
+            (i * 37) % 11,
+            (i % 5) as f64 * 0.3,
+            (i * 13) % 17,
+            ["ok", "rare"][class]
+        ));
+    }
+    text
+}
+
+/// `imlab run --link URL --data FILE`: a link on an uploaded file names it by content hash and may
+/// choose its feature columns (`dataset.source.features`); the CLI honours the choice.
+#[test]
+fn a_link_on_an_uploaded_file_with_chosen_features() {
+    use imlab_engine::dataset::{content_hash, ColumnRef, DataOrigin, LabelColumn};
+    let dir = scratch("run_link_features");
+    let csv = four_feature_csv();
+    std::fs::write(dir.join("mine.csv"), &csv).unwrap();
+    let mut config = ExperimentConfig {
+        epochs: 2,
+        ..ExperimentConfig::default()
+    };
+    let source = |features: Option<Vec<ColumnRef>>| DataOrigin::Uploaded {
+        hash: content_hash(csv.as_bytes()),
+        label_column: LabelColumn::Last,
+        standardize: true,
+        subsample: None,
+        features,
+    };
+    config.dataset.source = source(Some(vec![
+        ColumnRef::Name("c".into()),
+        ColumnRef::Name("a".into()),
+    ]));
+    std::fs::write(dir.join("c.json"), config.to_json()).unwrap();
+    let fragment = link::to_fragment(&config, &BTreeMap::new());
+    assert!(
+        fragment.contains("dataset.source.features=[c,a]"),
+        "{fragment}"
+    );
+    let url = format!("https://example.org/#{fragment}");
+
+    let by_link = ok(&dir, &["run", "--link", &url, "--data", "mine.csv"]);
+    let by_config = ok(&dir, &["run", "--config", "c.json", "--data", "mine.csv"]);
+    assert_eq!(by_link.stdout, by_config.stdout);
+    let v: serde_json::Value = serde_json::from_str(&by_link.stdout).unwrap();
+    assert_eq!(
+        v["config"]["dataset"]["source"]["features"],
+        serde_json::json!(["c", "a"])
+    );
+
+    // Typed by hand without brackets, the same run.
+    let typed = url.replace("features=[c,a]", "features=c,a");
+    assert_ne!(typed, url);
+    let by_hand = ok(&dir, &["run", "--link", &typed, "--data", "mine.csv"]);
+    assert_eq!(by_hand.stdout, by_link.stdout);
+
+    // Every feature (no list) is another experiment: other numbers.
+    config.dataset.source = source(None);
+    let all = link::to_fragment(&config, &BTreeMap::new());
+    assert!(!all.contains("features"), "{all}");
+    let every = ok(&dir, &["run", "--link", &all, "--data", "mine.csv"]);
+    assert_ne!(every.stdout, by_link.stdout);
+
+    // Without the file, or with a column the file lacks, the run is refused with what to fix.
+    fails(&dir, &["run", "--link", &url], &["--data", "fnv1a64-"]);
+    let missing = url.replace("features=[c,a]", "features=[c,e]");
+    fails(
+        &dir,
+        &["run", "--link", &missing, "--data", "mine.csv"],
+        &["\"e\"", "feature"],
+    );
+    let label = url.replace("features=[c,a]", "features=[c,label]");
+    fails(
+        &dir,
+        &["run", "--link", &label, "--data", "mine.csv"],
+        &["label column"],
+    );
+}

@@ -646,6 +646,77 @@ mod tests {
         assert_eq!(p.issues[0].key, "v");
     }
 
+    /// An upload's feature columns (`dataset.source.features`) survive a link, by name or position.
+    #[test]
+    fn uploaded_feature_columns_round_trip() {
+        use crate::dataset::{content_hash, ColumnRef, DataOrigin, LabelColumn};
+        let hash = content_hash(b"sepal_length,sepal_width,petal_width,species\n");
+        let mut c = ExperimentConfig::default();
+        c.dataset.source = DataOrigin::Uploaded {
+            hash: hash.clone(),
+            label_column: LabelColumn::Last,
+            standardize: true,
+            subsample: None,
+            features: Some(vec![
+                ColumnRef::Name("sepal_length".into()),
+                ColumnRef::Name("petal width".into()),
+                ColumnRef::Index(4),
+            ]),
+        };
+        let f = to_fragment(&c, &BTreeMap::new());
+        assert!(
+            f.contains("dataset.source.features=[sepal_length,petal%20width,4]"),
+            "{f}"
+        );
+        let p = parse_fragment(&f, &ExperimentConfig::default());
+        assert!(p.issues.is_empty(), "{:?} from {f}", p.issues);
+        assert_eq!(p.config, c, "{f}");
+
+        // Typed by hand without brackets, as the docs show it; digits are a position.
+        let by_hand = format!(
+            "dataset.source.kind=uploaded&dataset.source.hash={hash}&dataset.source.standardize=true&dataset.source.features=sepal_length,petal%20width,4"
+        );
+        let p = parse_fragment(&by_hand, &ExperimentConfig::default());
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(p.config, c);
+        let one = format!(
+            "dataset.source.kind=uploaded&dataset.source.hash={hash}&dataset.source.features=2"
+        );
+        let p = parse_fragment(&one, &ExperimentConfig::default());
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        let DataOrigin::Uploaded { features, .. } = &p.config.dataset.source else {
+            panic!("{:?}", p.config.dataset.source);
+        };
+        assert_eq!(features, &Some(vec![ColumnRef::Index(2)]));
+    }
+
+    #[test]
+    fn a_tampered_feature_list_is_named_and_not_applied() {
+        let hash = crate::dataset::content_hash(b"a,b,y\n");
+        let base = ExperimentConfig::default();
+        for value in ["[1.5]", "[a,a]", "[]", "[true]", "[-1]"] {
+            let f = format!(
+                "seed=4&dataset.source.kind=uploaded&dataset.source.hash={hash}&dataset.source.features={value}"
+            );
+            let p = parse_fragment(&f, &base);
+            assert!(
+                p.issues
+                    .iter()
+                    .any(|i| i.key.contains("dataset.source.features")),
+                "{value}: {:?}",
+                p.issues
+            );
+            assert!(p.config.validate().is_ok(), "{value}");
+            assert!(
+                !matches!(
+                    &p.config.dataset.source,
+                    crate::dataset::DataOrigin::Uploaded { features: Some(list), .. } if list.is_empty()
+                ),
+                "{value}: an empty list must not be applied"
+            );
+        }
+    }
+
     #[test]
     fn lists_may_be_written_with_or_without_brackets() {
         let base = ExperimentConfig::default();

@@ -51,6 +51,7 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 fn opts(label_column: LabelColumn, standardize: bool) -> CsvOptions {
     CsvOptions {
         label_column,
+        features: None,
         standardize,
     }
 }
@@ -806,6 +807,7 @@ fn uploaded_spec_is_found_by_content_hash() {
                 mu: 0.4,
                 classes: 3,
             }),
+            features: None,
         },
         label_noise: LabelNoise::Uniform { rate: 0.1 },
         ..DatasetSpec::default()

@@ -1,12 +1,13 @@
 //! "Your data": the user's own CSV file as the experiment's dataset.
 //!
 //! A file arrives by drag and drop (anywhere on the page, or on the drop zone) or from the file
-//! picker. The panel previews its first rows, lets the user choose the label column and
-//! standardization, and validates it with the engine's CSV importer (`dataset::csv`), whose
+//! picker. The panel previews its first rows, lets the user choose the label column, the feature
+//! columns ([`feature_picker::FeaturePicker`]) and standardization, and validates it with the engine's CSV importer (`dataset::csv`), whose
 //! messages say what to fix. Applying names the file by its content hash in the dataset spec
 //! (`DataOrigin::Uploaded`), so a link carries the hash, never the data. When an experiment names a
 //! file this browser lacks, [`needed::DataNeeded`] asks for it and checks the hash of what is given.
 
+mod feature_picker;
 mod needed;
 mod preview;
 mod reading;
@@ -18,11 +19,12 @@ pub use storage_notice::StorageNotice;
 use imlab_engine::dataset::csv::{
     parse, read_first_rows, read_header, CsvOptions, LabelColumn, Table,
 };
-use imlab_engine::dataset::{DataOrigin, DataSource};
+use imlab_engine::dataset::{ColumnRef, DataOrigin, DataSource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::runner::Controller;
+use feature_picker::{used_columns, FeaturePicker};
 use preview::{Preview, PreviewData};
 use reading::{first_file, input_files, read_file, reset_input, PickedFile};
 
@@ -37,6 +39,8 @@ struct DataImport {
     preview: RwSignal<PreviewData>,
     /// Position of the label column in the header.
     label: RwSignal<usize>,
+    /// Checked state of each column in the feature picker (the label's entry is ignored).
+    features: RwSignal<Vec<bool>>,
     standardize: RwSignal<bool>,
     /// What is wrong (shown as `data-error`).
     error: RwSignal<Option<String>>,
@@ -54,6 +58,7 @@ impl DataImport {
             file: RwSignal::new(None),
             preview: RwSignal::new(None),
             label: RwSignal::new(0),
+            features: RwSignal::new(Vec::new()),
             standardize: RwSignal::new(true),
             error: RwSignal::new(None),
             applied: RwSignal::new(None),
@@ -69,6 +74,7 @@ impl DataImport {
         // The header alone may read when the first rows do not (a broken row among them).
         let columns = read_header(&picked.bytes).map_or(0, |h| h.len());
         self.label.set(columns.saturating_sub(1));
+        self.features.set(vec![true; columns]);
         self.error.set(preview.as_ref().err().cloned());
         self.applied.set(None);
         self.preview.set(Some(preview));
@@ -78,8 +84,37 @@ impl DataImport {
     fn options(self) -> CsvOptions {
         CsvOptions {
             label_column: LabelColumn::Index(self.label.get_untracked()),
+            features: self.chosen_features(),
             standardize: self.standardize.get_untracked(),
         }
+    }
+
+    /// The header names from the preview (empty before a readable file).
+    fn header_untracked(self) -> Vec<String> {
+        self.preview
+            .with_untracked(|p| match p {
+                Some(Ok((header, _))) => Some(header.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// The checked feature columns for the spec: `None` when every column but the label is checked
+    /// (the engine's default, and a link as short as before); else each column by name, or by
+    /// position where its name would not survive a link (`ColumnRef::for_header`).
+    fn chosen_features(self) -> Option<Vec<ColumnRef>> {
+        let header = self.header_untracked();
+        let used = self
+            .features
+            .with_untracked(|c| used_columns(header.len(), self.label.get_untracked(), c));
+        if used.len() + 1 == header.len() {
+            return None;
+        }
+        Some(
+            used.iter()
+                .map(|&j| ColumnRef::for_header(&header, j))
+                .collect(),
+        )
     }
 }
 
@@ -127,6 +162,12 @@ fn use_page_drop(ctl: Controller, import: DataImport) {
 
 /// Checks the file with the chosen options; `Ok` is a one-line summary of what will be imported.
 fn validate(file: &PickedFile, options: &CsvOptions) -> Result<(Table, String), String> {
+    if options.features.as_ref().is_some_and(Vec::is_empty) {
+        return Err(
+            "No feature column is checked: check at least one column to train on (“All” checks every column but the label)."
+                .into(),
+        );
+    }
     let table = parse(&file.bytes, options).map_err(|e| format!("{}: {e}", file.name))?;
     let counts = table.data.class_counts();
     let classes = table
@@ -168,6 +209,7 @@ pub fn DataPanel() -> impl IntoView {
             return Some(Err(message));
         }
         import.label.track();
+        import.features.track();
         import.standardize.track();
         Some(validate(&file, &import.options()).map(|(_, summary)| summary))
     });
@@ -212,6 +254,7 @@ pub fn DataPanel() -> impl IntoView {
             },
             standardize: options.standardize,
             subsample: None,
+            features: options.features.clone(),
         };
         if ctl.apply_config(config) {
             import.error.set(None);
@@ -237,8 +280,22 @@ pub fn DataPanel() -> impl IntoView {
     let current_upload = move || {
         ctl.ui.config.track();
         ctl.with_session(|s| match &s.lab.config().dataset.source {
-            DataOrigin::Uploaded { hash, .. } if s.files.uploaded_bytes(hash).is_some() => {
-                Some(hash.clone())
+            DataOrigin::Uploaded { hash, features, .. }
+                if s.files.uploaded_bytes(hash).is_some() =>
+            {
+                Some(match features {
+                    None => hash.clone(),
+                    Some(list) => {
+                        let names: Vec<String> = list
+                            .iter()
+                            .map(|c| match c {
+                                ColumnRef::Name(name) => name.clone(),
+                                ColumnRef::Index(j) => format!("column {}", j + 1),
+                            })
+                            .collect();
+                        format!("{hash} (features: {})", names.join(", "))
+                    }
+                })
             }
             _ => None,
         })
@@ -270,7 +327,7 @@ pub fn DataPanel() -> impl IntoView {
                     "File: " <strong>{move || import.file.with(|f| f.as_ref().map(|f| f.name.clone()))}</strong>
                 </p>
             </Show>
-            <Preview preview=import.preview label=import.label/>
+            <Preview preview=import.preview label=import.label checked=import.features/>
             <Show when=move || !header().is_empty()>
                 <div class="data-options">
                     <label>
@@ -300,7 +357,12 @@ pub fn DataPanel() -> impl IntoView {
                             }}
                         </select>
                     </label>
-                    <span class="hint">"Every other column is a feature."</span>
+                    <FeaturePicker
+                        header=Signal::derive(header)
+                        label=import.label
+                        checked=import.features
+                        error=import.error
+                    />
                     <label class="check">
                         <input
                             type="checkbox"

@@ -10,7 +10,15 @@ const SHOWN_COLUMNS: usize = 12;
 pub type PreviewData = Option<Result<(Vec<String>, Vec<Vec<String>>), String>>;
 
 #[component]
-pub fn Preview(preview: RwSignal<PreviewData>, label: RwSignal<usize>) -> impl IntoView {
+pub fn Preview(
+    preview: RwSignal<PreviewData>,
+    label: RwSignal<usize>,
+    /// Checked state of each column in the feature picker: unchecked columns are shown greyed.
+    checked: RwSignal<Vec<bool>>,
+) -> impl IntoView {
+    // Neither the label nor a feature: a column the import leaves out.
+    let unused =
+        move |j: usize| label.get() != j && !checked.with(|c| c.get(j).copied().unwrap_or(true));
     let table = move || {
         let (header, rows) = preview.with(|p| match p {
             Some(Ok(data)) => Some(data.clone()),
@@ -24,7 +32,12 @@ pub fn Preview(preview: RwSignal<PreviewData>, label: RwSignal<usize>) -> impl I
             .map(|(j, name)| {
                 let name = name.clone();
                 view! {
-                    <th scope="col" class:label-col=move || label.get() == j title=name.clone()>
+                    <th
+                        scope="col"
+                        class:label-col=move || label.get() == j
+                        class:unused-col=move || unused(j)
+                        title=name.clone()
+                    >
                         {name.clone()}
                     </th>
                 }
@@ -37,7 +50,11 @@ pub fn Preview(preview: RwSignal<PreviewData>, label: RwSignal<usize>) -> impl I
                     .into_iter()
                     .take(SHOWN_COLUMNS)
                     .enumerate()
-                    .map(|(j, cell)| view! { <td class:label-col=move || label.get() == j>{cell}</td> })
+                    .map(|(j, cell)| view! {
+                            <td class:label-col=move || label.get() == j class:unused-col=move || unused(j)>
+                                {cell}
+                            </td>
+                        })
                     .collect_view();
                 view! { <tr>{cells}</tr> }
             })

@@ -174,6 +174,19 @@ pub fn read_input(text: &str, current: &Value) -> Result<Value, String> {
             _ => Err(format!("`{t}` is not true or false")),
         },
         Value::Number(n) => number(t, n.is_u64() && !t.contains(['.', 'e', 'E'])),
+        // A list of names (an upload's feature columns): digits are a 0-based position, as in a link.
+        Value::Array(items) if items.iter().any(Value::is_string) => Ok(Value::Array(
+            t.trim_start_matches('[')
+                .trim_end_matches(']')
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<u64>()
+                        .map_or_else(|_| Value::String(s.to_string()), Value::from)
+                })
+                .collect(),
+        )),
         Value::Array(items) => {
             let integer = items.iter().all(Value::is_u64);
             t.trim_start_matches('[')
@@ -203,7 +216,10 @@ pub fn show(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(items) => items
             .iter()
-            .map(|i| i.to_string())
+            .map(|i| match i {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
             .collect::<Vec<_>>()
             .join(","),
         other => other.to_string(),
@@ -297,6 +313,13 @@ mod tests {
         assert_eq!(read_input("", &Value::Null), Ok(Value::Null));
         assert_eq!(read_input("0.3", &Value::Null), Ok(serde_json::json!(0.3)));
         assert_eq!(show(&serde_json::json!([16, 16])), "16,16");
+        // An upload's feature columns: names, or digits for a position.
+        let names = serde_json::json!(["height", "score"]);
+        assert_eq!(show(&names), "height,score");
+        assert_eq!(
+            read_input("height, age,3", &names),
+            Ok(serde_json::json!(["height", "age", 3]))
+        );
         let mut r = root();
         set(&mut r, &path(&["model", "hidden"]), serde_json::json!([4]));
         assert_eq!(parse(&r).expect("valid").model.hidden, vec![4]);

@@ -288,7 +288,13 @@ pub fn leaf(ctx: SetupCtx, root: &Value, path: Path, method: &str) -> AnyView {
             let shown = edit::show(other);
             let placeholder = if other.is_null() { "none" } else { "" };
             let kind = if other.is_number() { "number" } else { "text" };
-            let cur = other.clone();
+            // An upload's feature columns are names or positions even when every one listed is a
+            // position: read them as a list of names (digits stay positions).
+            let cur = if name == "features" && other.is_array() {
+                json!([""])
+            } else {
+                other.clone()
+            };
             let (root, path) = (root.clone(), path.clone());
             view! {
                 <input id=id.clone() type=kind step="any" data-testid=tid prop:value=shown placeholder=placeholder

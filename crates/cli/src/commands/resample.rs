@@ -45,6 +45,7 @@ pub fn main(argv: &[String]) -> Result<(), String> {
         &bytes,
         &CsvOptions {
             label_column,
+            features: None,
             standardize: false,
         },
     )

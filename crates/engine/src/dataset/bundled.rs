@@ -127,6 +127,7 @@ pub fn parse(name: BundledName, text: &str) -> Result<Table> {
         text.as_bytes(),
         &CsvOptions {
             label_column: LabelColumn::Last,
+            features: None,
             standardize: false,
         },
     )

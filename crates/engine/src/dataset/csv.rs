@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::feature_columns::{resolve_features, ColumnRef};
 use super::Dataset;
 use crate::error::EngineError;
 
@@ -43,6 +44,9 @@ pub enum LabelColumn {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CsvOptions {
     pub label_column: LabelColumn,
+    /// The feature columns, in this order; `None`: every column but the label, in file order
+    /// (see [`super::feature_columns`]). Columns left out are not read as numbers.
+    pub features: Option<Vec<ColumnRef>>,
     /// Replace each feature by its z-score (see [`Standardization`]).
     pub standardize: bool,
 }
@@ -103,6 +107,14 @@ pub enum CsvError {
     NoSuchColumn { name: String, available: String },
     #[error("label column index {index} is out of range: the file has {columns} columns (0 to {})", columns - 1)]
     ColumnIndexOutOfRange { index: usize, columns: usize },
+    #[error("there is no column named \"{name}\" to use as a feature (columns: {available}); choose feature columns from the header")]
+    NoSuchFeature { name: String, available: String },
+    #[error("feature column index {index} is out of range: the file has {columns} columns (0 to {})", columns - 1)]
+    FeatureIndexOutOfRange { index: usize, columns: usize },
+    #[error("column {column} (\"{name}\") is the label column, so it cannot also be a feature; uncheck it or choose another label column")]
+    FeatureIsLabel { name: String, column: usize },
+    #[error("feature columns: {0}")]
+    FeatureChoice(String),
     #[error("line {line}, column {column} (\"{name}\"): the cell is empty. Fill or remove missing values")]
     Missing {
         line: usize,
@@ -168,13 +180,15 @@ pub fn parse(bytes: &[u8], options: &CsvOptions) -> Result<Table, CsvError> {
     }
     let label_col = resolve_label_column(&options.label_column, &header)?;
     let label_name = header[label_col].clone();
-    let feature_names: Vec<String> = header
-        .iter()
-        .enumerate()
-        .filter(|&(j, _)| j != label_col)
-        .map(|(_, n)| n.clone())
-        .collect();
-    let n_features = n_columns - 1;
+    let feature_cols = resolve_features(options.features.as_deref(), &header, label_col)?;
+    let feature_names: Vec<String> = feature_cols.iter().map(|&j| header[j].clone()).collect();
+    let n_features = feature_cols.len();
+    // Where each column's value goes in a row of features (`None`: the label or an unused column).
+    let mut slot_of_column: Vec<Option<usize>> = vec![None; n_columns];
+    for (slot, &j) in feature_cols.iter().enumerate() {
+        slot_of_column[j] = Some(slot);
+    }
+    let mut row = vec![0.0; n_features];
 
     let mut x: Vec<f64> = Vec::new();
     // Labels get provisional ids in order of first appearance, remapped to sorted order at the end.
@@ -208,10 +222,11 @@ pub fn parse(bytes: &[u8], options: &CsvOptions) -> Result<Table, CsvError> {
                     next_id
                 });
                 raw_y.push(id);
-            } else {
-                x.push(parse_number(cell, line, j, &header)?);
+            } else if let Some(slot) = slot_of_column[j] {
+                row[slot] = parse_number(cell, line, j, &header)?;
             }
         }
+        x.extend_from_slice(&row);
     }
     if raw_y.is_empty() {
         return Err(CsvError::NoDataRows);
@@ -399,7 +414,7 @@ fn resolve_label_column(choice: &LabelColumn, header: &[String]) -> Result<usize
     }
 }
 
-fn summarize_names(header: &[String]) -> String {
+pub(super) fn summarize_names(header: &[String]) -> String {
     const SHOWN: usize = 12;
     let mut s = header
         .iter()

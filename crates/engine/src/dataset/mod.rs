@@ -12,6 +12,7 @@ mod circles;
 mod content_hash;
 pub mod csv;
 mod edits;
+pub mod feature_columns;
 mod label_noise;
 mod moons;
 pub mod profile;
@@ -33,6 +34,7 @@ pub use edits::{
     round_coordinate, AddedPoint, EditReport, PointEdits, RemovedPoint, EDIT_SIGNIFICANT_DIGITS,
     MAX_EDITS, MAX_EDIT_COORDINATE,
 };
+pub use feature_columns::ColumnRef;
 pub use label_noise::{majority_class, LabelNoise, MAX_LABEL_NOISE};
 pub use moons::moons;
 pub use source::{DataSource, MemorySource, NoData};

@@ -8,6 +8,7 @@ use super::bundled::{self, BundledName};
 use super::content_hash::{content_hash, is_content_hash};
 use super::csv::{self, CsvOptions, LabelColumn, Table};
 use super::edits::PointEdits;
+use super::feature_columns::{self, ColumnRef};
 use super::label_noise::LabelNoise;
 use super::source::{DataSource, NoData};
 use super::subsample::subsample_indices;
@@ -274,6 +275,14 @@ pub enum DataOrigin {
         standardize: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         subsample: Option<ClassCounts>,
+        /// The feature columns in the order listed; `None`: every column but the label (see
+        /// [`super::feature_columns`]).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "feature_columns::deserialize_features"
+        )]
+        features: Option<Vec<ColumnRef>>,
     },
 }
 
@@ -373,13 +382,20 @@ impl DatasetSpec {
                 }
             }
             DataOrigin::Uploaded {
-                hash, subsample, ..
+                hash,
+                subsample,
+                features,
+                ..
             } => {
                 if !is_content_hash(hash) {
                     return Err(EngineError::config(
                         "hash",
                         format!("\"{hash}\" is not a content hash (expected fnv1a64- and 16 hex digits); upload the file again"),
                     ));
+                }
+                if let Some(features) = features {
+                    feature_columns::check_list(features)
+                        .map_err(|m| EngineError::config("dataset.source.features", m))?;
                 }
                 match subsample {
                     None => Vec::new(),
@@ -482,6 +498,7 @@ impl DatasetSpec {
                 label_column,
                 standardize,
                 subsample,
+                features,
             } => {
                 let bytes = files.uploaded_bytes(hash).ok_or_else(|| {
                     EngineError::Data(format!(
@@ -498,6 +515,7 @@ impl DatasetSpec {
                     bytes,
                     &CsvOptions {
                         label_column: label_column.clone(),
+                        features: features.clone(),
                         standardize: false,
                     },
                 )?;
