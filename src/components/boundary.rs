@@ -17,6 +17,21 @@ use crate::state::Ui;
 /// How close (CSS pixels) the pointer must be to a point for the tooltip.
 const HOVER_PX: f64 = 9.0;
 
+/// Where the pointer is on the canvas, as fractions of its width and height, with the width in CSS
+/// pixels (for distances measured in pixels).
+fn pointer_on(canvas: NodeRef<Canvas>, ev: &leptos::ev::MouseEvent) -> Option<(f64, f64, f64)> {
+    let el = canvas.get_untracked()?;
+    let (w, h) = (
+        el.client_width().max(1) as f64,
+        el.client_height().max(1) as f64,
+    );
+    Some((
+        f64::from(ev.offset_x()) / w,
+        f64::from(ev.offset_y()) / h,
+        w,
+    ))
+}
+
 #[component]
 pub fn BoundaryPanel() -> impl IntoView {
     let ui = expect_context::<Ui>();
@@ -29,22 +44,10 @@ pub fn BoundaryPanel() -> impl IntoView {
     // The class a click on the plot adds (None: clicks do not edit the data).
     let edit_class = RwSignal::new(None::<usize>);
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(el) = canvas.get_untracked() else {
+        let Some((fx, fy, w)) = pointer_on(canvas, &ev) else {
             return;
         };
-        let (w, h) = (
-            el.client_width().max(1) as f64,
-            el.client_height().max(1) as f64,
-        );
-        let (px, py) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
-        edit_at(
-            ctl,
-            edit_class.get_untracked(),
-            px / w,
-            py / h,
-            ev.shift_key(),
-            w,
-        );
+        edit_at(ctl, edit_class.get_untracked(), fx, fy, ev.shift_key(), w);
     };
     Effect::new(move |_| {
         ui.revision.track();
@@ -73,17 +76,13 @@ pub fn BoundaryPanel() -> impl IntoView {
         });
     });
     let on_move = move |ev: leptos::ev::MouseEvent| {
-        let Some(el) = canvas.get_untracked() else {
+        let Some((fx, fy, w)) = pointer_on(canvas, &ev) else {
             return;
         };
-        let (w, h) = (
-            el.client_width().max(1) as f64,
-            el.client_height().max(1) as f64,
-        );
         let (px, py) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
         let found = ctl.with_session(|s| {
             let grid = s.lab.grid();
-            let (x, y) = grid.plane_point(px / w, py / h);
+            let (x, y) = grid.plane_point(fx, fy);
             let radius = HOVER_PX / w * grid.span;
             let marks = s.lab.marks();
             marks.nearest(x, y, radius).map(|r| marks.describe(r))

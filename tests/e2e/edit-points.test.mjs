@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { byId, openApp, screenshot, snapshot } from './harness.mjs';
+import { byId, openApp, screenshot, snapshot, runSteps } from './harness.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -18,24 +18,6 @@ function imlabRun(hash, epochs) {
     execFileSync('cargo', ['build', '-p', 'imlab-cli'], { cwd: ROOT, stdio: 'inherit' });
   }
   return JSON.parse(execFileSync(bin, ['run', '--link', hash, '--epochs', String(epochs)], { encoding: 'utf8' }));
-}
-
-// Pauses, goes back to step 0 and runs exactly `k` steps one at a time.
-async function runSteps(page, k) {
-  if ((await byId(page, 'play-pause').getAttribute('aria-pressed')) === 'true') {
-    await byId(page, 'play-pause').click();
-  }
-  await byId(page, 'reset').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '') === '0');
-  for (let i = 1; i <= k; i++) {
-    await byId(page, 'step-once').click();
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) === n,
-      i,
-      { timeout: 10_000 },
-    );
-  }
-  return snapshot(page);
 }
 
 const edits = (snap) => snap.config.dataset.edits ?? {};

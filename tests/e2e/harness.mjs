@@ -71,3 +71,22 @@ export async function readInt(page, id) {
 export async function snapshot(page) {
   return JSON.parse(await page.evaluate(() => window.imlab.snapshot()));
 }
+
+/** Pauses, goes back to step 0 and runs exactly `k` optimizer steps, one "Step" click each (the
+ * active backend, CPU or WebGPU, does each step on the next frame); returns the snapshot. */
+export async function runSteps(page, k, { timeout = 10_000 } = {}) {
+  if ((await byId(page, 'play-pause').getAttribute('aria-pressed')) === 'true') {
+    await byId(page, 'play-pause').click();
+  }
+  await byId(page, 'reset').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '') === '0');
+  for (let i = 1; i <= k; i++) {
+    await byId(page, 'step-once').click();
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) === n,
+      i,
+      { timeout },
+    );
+  }
+  return snapshot(page);
+}

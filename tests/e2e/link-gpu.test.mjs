@@ -8,7 +8,7 @@
 // page falls back to the CPU, this test fails and says so; it never skips.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { byId, openApp, snapshot } from './harness.mjs';
+import { byId, openApp, snapshot, runSteps } from './harness.mjs';
 import { download } from './data-helpers.mjs';
 
 // The stated tolerance (docs/links.md). Losses: relative to the reference loss.
@@ -39,22 +39,9 @@ async function backendLabel(page) {
   return (await byId(page, 'backend').innerText()).trim();
 }
 
-// Pauses, goes back to step 0 and runs exactly `k` optimizer steps, one "Step" click each (the
-// active backend does each step on the next frame).
-async function runSteps(page, k) {
-  if ((await byId(page, 'play-pause').getAttribute('aria-pressed')) === 'true') {
-    await byId(page, 'play-pause').click();
-  }
-  await byId(page, 'reset').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '') === '0');
-  for (let i = 1; i <= k; i++) {
-    await byId(page, 'step-once').click();
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) === n,
-      i,
-      { timeout: 15_000 },
-    );
-  }
+// Exactly `k` optimizer steps from step 0, then the snapshot and the test predictions' CSV.
+async function runStepsAndExport(page, k) {
+  await runSteps(page, k, { timeout: 15_000 });
   assert.equal(await stepNow(page), k);
   const snap = await snapshot(page);
   const preds = (await download(page, 'export-predictions-csv')).bytes.toString('utf8').trim().split('\n');
@@ -74,7 +61,7 @@ test('a link trained on WebGPU reproduces on the CPU path within the stated tole
       /webgpu/i,
       `WebGPU is not available in this headless Chromium (badge: "${label}"); this test needs SwiftShader's WebGPU, as CI's GPU browser tests do`,
     );
-    onGpu = await runSteps(gpu.page, STEPS);
+    onGpu = await runStepsAndExport(gpu.page, STEPS);
     assert.match(onGpu.snap.backend, /webgpu/i, 'the result was made on WebGPU, not after a fallback to the CPU');
     sharedHash = await gpu.page.evaluate(() => location.hash);
     assert.match(sharedHash, /made_on=WebGPU/, 'the link records the WebGPU adapter that made the result');
@@ -87,7 +74,7 @@ test('a link trained on WebGPU reproduces on the CPU path within the stated tole
   try {
     assert.equal(await backendLabel(cpu.page), 'CPU');
     assert.equal(await byId(cpu.page, 'link-issues').count(), 0, 'the GPU-made link reads back without issues');
-    const onCpu = await runSteps(cpu.page, STEPS);
+    const onCpu = await runStepsAndExport(cpu.page, STEPS);
     assert.match(await cpu.page.evaluate(() => location.hash), /made_on=CPU/, 'the CPU result records its own backend');
     const [a, b] = [onGpu.snap, onCpu.snap];
     assert.deepEqual({ ...a.config, backend: 'cpu' }, b.config, 'the same experiment');

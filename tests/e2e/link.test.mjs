@@ -3,7 +3,7 @@
 // `hide=` hides controls, `made_on` records the backend, and Share hands out the link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { byId, openApp, readInt, screenshot, snapshot } from './harness.mjs';
+import { byId, openApp, readInt, screenshot, snapshot, runSteps } from './harness.mjs';
 
 const stepOf = (page) => readInt(page, 'step');
 
@@ -12,24 +12,6 @@ async function ready(page) {
   await page.waitForFunction(() => document.querySelector('[data-testid="backend"]')?.textContent === 'CPU', null, {
     timeout: 30_000,
   });
-}
-
-// Pauses, goes back to step 0 and runs exactly `k` steps one at a time.
-async function runSteps(page, k) {
-  if ((await byId(page, 'play-pause').getAttribute('aria-pressed')) === 'true') {
-    await byId(page, 'play-pause').click();
-  }
-  await byId(page, 'reset').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '') === '0');
-  for (let i = 1; i <= k; i++) {
-    await byId(page, 'step-once').click();
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) === n,
-      i,
-      { timeout: 10_000 },
-    );
-  }
-  return snapshot(page);
 }
 
 test('a link opened in a fresh browser gives the same numbers after the same steps (CPU)', async () => {
