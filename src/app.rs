@@ -2,7 +2,6 @@
 //! keyboard shortcuts and `window.imlab`.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::components::boundary::BoundaryPanel;
 use crate::components::calibration::CalibrationPanel;
@@ -93,11 +92,7 @@ pub fn App() -> impl IntoView {
 
 fn use_shortcuts(ctl: Controller) {
     let _ = window_event_listener(leptos::ev::keydown, move |e| {
-        let tag = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| el.tag_name())
-            .unwrap_or_default();
+        let tag = crate::keys::target_tag(&e);
         let modified = e.ctrl_key() || e.alt_key() || e.meta_key();
         let Some(cmd) = command_for(&e.key(), &tag, modified) else {
             return;

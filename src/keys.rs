@@ -8,10 +8,24 @@ pub enum KeyCommand {
     Reset,
 }
 
+/// The upper-case tag name of the element a key event was typed into ("" when there is none).
+pub fn target_tag(e: &web_sys::KeyboardEvent) -> String {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.tag_name())
+        .unwrap_or_default()
+}
+
+/// Whether a key typed with focus on `tag` belongs to a form field, not to a shortcut.
+pub fn is_form_field(tag: &str) -> bool {
+    matches!(tag, "INPUT" | "SELECT" | "TEXTAREA")
+}
+
 /// The command for `key` (a `KeyboardEvent.key`) pressed with focus on an element named `tag`
 /// (upper-case tag name, as the DOM reports it).
 pub fn command_for(key: &str, tag: &str, modified: bool) -> Option<KeyCommand> {
-    if modified || matches!(tag, "INPUT" | "SELECT" | "TEXTAREA") {
+    if modified || is_form_field(tag) {
         return None;
     }
     match key {

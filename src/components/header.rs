@@ -165,12 +165,7 @@ fn PresentationToggle() -> impl IntoView {
     };
     // `p` toggles it, except while typing into a field.
     let _ = window_event_listener(leptos::ev::keydown, move |e| {
-        let tag = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| el.tag_name())
-            .unwrap_or_default();
-        let typing = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA");
+        let typing = crate::keys::is_form_field(&crate::keys::target_tag(&e));
         if !typing
             && !e.ctrl_key()
             && !e.alt_key()

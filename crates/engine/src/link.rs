@@ -371,19 +371,16 @@ fn insert_path(root: &mut Value, path: &[&str], leaf: Value) {
 fn parse_leaf(text: &str, hint: Option<&Value>) -> Value {
     match hint {
         Some(Value::String(_)) => return Value::String(text.to_string()),
-        Some(Value::Array(_)) | None if text.starts_with('[') && text.ends_with(']') => {
-            let inner = &text[1..text.len() - 1];
+        // A list, with brackets or typed without them as people write it: `model.hidden=64,64`.
+        Some(Value::Array(_)) | None
+            if matches!(hint, Some(Value::Array(_)))
+                || (text.starts_with('[') && text.ends_with(']')) =>
+        {
+            let inner = text
+                .strip_prefix('[')
+                .and_then(|t| t.strip_suffix(']'))
+                .unwrap_or(text);
             let items = inner
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| parse_leaf(s, None))
-                .collect();
-            return Value::Array(items);
-        }
-        // A list typed without brackets, as people write it: `model.hidden=64,64`.
-        Some(Value::Array(_)) => {
-            let items = text
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
