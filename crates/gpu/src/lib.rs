@@ -33,9 +33,14 @@ mod neighbors;
 mod ops;
 mod plan;
 mod predict;
+mod side_by_side;
 mod trainer;
 
 pub use context::{AdapterSummary, GpuContext};
 pub use error::{GpuError, Result};
 pub use neighbors::{GpuNeighbors, Neighbors};
-pub use trainer::{next_boundary, schedule, supported, GpuTrainer, TrainerSetup};
+pub use ops::uniforms::MAX_MEMBERS;
+pub use side_by_side::SideBySide;
+pub use trainer::{
+    compatible, next_boundary, schedule, supported, GpuTrainer, MemberSteps, TrainerSetup,
+};

@@ -9,7 +9,7 @@ use crate::error::{GpuError, Result};
 use imlab_engine::model::Head;
 
 use crate::ops::uniforms::{binding, head, table_bytes, InputMode, StepUniform};
-use crate::ops::{self, dispatch_nn, grid_1d};
+use crate::ops::{self, grid_1d, NnStep};
 use crate::plan::{u32_of, NetPlan};
 use crate::trainer::GpuTrainer;
 
@@ -39,7 +39,17 @@ impl GpuTrainer {
         x: &[f32],
         n: usize,
     ) -> impl Future<Output = Result<Vec<f32>>> + 'static {
-        let pending = self.encode_predict(x, n);
+        self.predict_member_proba(0, x, n)
+    }
+
+    /// [`Self::predict_proba`] with member `m`'s parameters (see [`GpuTrainer::side_by_side`]).
+    pub fn predict_member_proba(
+        &mut self,
+        m: usize,
+        x: &[f32],
+        n: usize,
+    ) -> impl Future<Output = Result<Vec<f32>>> + 'static {
+        let pending = self.encode_predict(m, x, n);
         async move {
             match pending? {
                 None => Ok(Vec::new()),
@@ -48,7 +58,18 @@ impl GpuTrainer {
         }
     }
 
-    fn encode_predict(&mut self, x: &[f32], n: usize) -> Result<Option<crate::context::Readback>> {
+    fn encode_predict(
+        &mut self,
+        m: usize,
+        x: &[f32],
+        n: usize,
+    ) -> Result<Option<crate::context::Readback>> {
+        if m >= self.members() {
+            return Err(GpuError::InvalidInput(format!(
+                "predict: member {m} of {}",
+                self.members()
+            )));
+        }
         if x.len() != n * self.n_features {
             return Err(GpuError::InvalidInput(format!(
                 "predict_proba: {n} rows of {} features need {} values, got {}",
@@ -69,6 +90,7 @@ impl GpuTrainer {
             .map(|c| StepUniform {
                 row_offset: (c * CHUNK_ROWS) as u32,
                 rows: CHUNK_ROWS.min(n - c * CHUNK_ROWS) as u32,
+                first_member: m as u32,
                 ..StepUniform::default()
             })
             .collect();
@@ -84,16 +106,19 @@ impl GpuTrainer {
             let lo = |l: usize| (l as u64 * self.layer_stride) as u32;
             let last = self.layers.len() - 1;
             for (c, chunk) in chunks.iter().enumerate() {
-                let so = (c as u64 * self.step_stride) as u32;
+                // One member: the dispatch's z = 0 is member `m` (`Step.first_member`).
+                let nn = NnStep {
+                    uniforms: &p.uniforms,
+                    step_offset: (c as u64 * self.step_stride) as u32,
+                    members: 1,
+                };
                 let rows = chunk.rows as usize;
                 for (l, s) in self.layers.iter().enumerate() {
                     let grid = grid_1d(ops::forward::threads(rows, s.fan_out));
-                    let k = &self.kernels.forward;
-                    dispatch_nn(&mut pass, k, &p.forward, &p.uniforms, lo(l), so, grid);
+                    nn.dispatch(&mut pass, &self.kernels.forward, &p.forward, lo(l), grid);
                 }
-                let k = &self.kernels.softmax;
                 let grid = grid_1d(chunk.rows);
-                dispatch_nn(&mut pass, k, &p.softmax, &p.uniforms, lo(last), so, grid);
+                nn.dispatch(&mut pass, &self.kernels.softmax, &p.softmax, lo(last), grid);
             }
         }
         let bytes = 4 * (n * self.n_classes) as u64;

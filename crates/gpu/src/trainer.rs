@@ -30,8 +30,8 @@ use imlab_engine::Experiment;
 use crate::context::GpuContext;
 use crate::error::{GpuError, Result};
 use crate::ops::uniforms::{binding, head, table_bytes, HyperUniform, InputMode, StepUniform};
-use crate::ops::uniforms::{LayerUniform, MAX_CLASSES};
-use crate::ops::{self, dispatch_nn, grid_1d, optim, Kernel};
+use crate::ops::uniforms::{LayerUniform, MAX_CLASSES, MAX_MEMBERS};
+use crate::ops::{self, grid_1d, optim, Kernel, NnStep};
 use crate::plan::{u32_of, NetPlan};
 
 /// The engine's schedule for steps `from .. from + n` (0-based): their batch rows, step-major, and
@@ -105,6 +105,32 @@ struct TrainGroups {
     uniforms: wgpu::BindGroup,
 }
 
+/// One of the networks a trainer holds (see [`GpuTrainer::side_by_side`]): its loss, trainable range
+/// and step count, and where its training rows start in the shared data buffers.
+struct Member {
+    hyper: HyperUniform,
+    /// First row of this member's training set in `x` / `labels`.
+    row_base: u32,
+    n_train: usize,
+    /// Class weights and reduction of the current loss (the per-step denominators).
+    loss_weights: Vec<f64>,
+    reduction: Reduction,
+    /// The loss needs sums over the whole batch (batch soft Dice, AnyLoss): `batch_loss.wgsl`.
+    batch_level_loss: bool,
+    train_range: Range<usize>,
+    opt_floats: usize,
+    step: u64,
+    /// For each step submitted since the last loss readback: whether this member took it.
+    took: Vec<bool>,
+}
+
+/// The steps one member takes in a side-by-side submission: `scalars.len()` steps (a prefix of the
+/// submission; the member sits the rest out), their batch rows step-major.
+pub struct MemberSteps {
+    pub batches: Vec<u32>,
+    pub scalars: Vec<StepScalars>,
+}
+
 pub struct GpuTrainer {
     pub(crate) ctx: GpuContext,
     pub(crate) kernels: Kernels,
@@ -116,28 +142,22 @@ pub struct GpuTrainer {
     pub(crate) activation: Activation,
     pub(crate) head: Head,
     pub(crate) tau: Option<f32>,
-    hyper_host: HyperUniform,
+    members: Vec<Member>,
+    /// Every member's training labels, at its `row_base`.
     labels: Vec<u32>,
-    /// Class weights and reduction of the current loss (the per-step denominators).
-    loss_weights: Vec<f64>,
-    reduction: Reduction,
-    /// The loss needs sums over the whole batch (batch soft Dice, AnyLoss): `batch_loss.wgsl`.
-    batch_level_loss: bool,
     state_per_param: usize,
     n_params: usize,
-    n_train: usize,
     batch: usize,
-    step: u64,
-    pending_losses: usize,
+    /// Steps submitted since the last loss readback (each has a loss slot per member).
+    pending_steps: usize,
     steps_capacity: usize,
+    /// Loss slots, in steps.
     loss_capacity: usize,
     x: wgpu::Buffer,
     y: wgpu::Buffer,
     pub(crate) params: wgpu::Buffer,
     grads: wgpu::Buffer,
     opt_state: wgpu::Buffer,
-    opt_floats: usize,
-    train_range: Range<usize>,
     work: wgpu::Buffer,
     row_index: wgpu::Buffer,
     losses: wgpu::Buffer,
@@ -153,67 +173,148 @@ impl GpuTrainer {
     /// Uploads every stage's training rows (`Experiment::train_x`), and takes the loss and the
     /// trainable range of the experiment's current step.
     pub fn new(ctx: &GpuContext, exp: &Experiment) -> Result<GpuTrainer> {
-        supported(exp)?;
-        let state = exp.state();
-        let model = exp.model();
-        let mut t = Self::from_setup(
-            ctx,
-            &TrainerSetup {
-                layers: &model.layers,
-                activation: model.activation,
-                optimizer: &exp.config().optimizer,
-                batch: exp.batch_size(),
-                train_x: exp.train_x(),
-                train_y: exp.train_y(),
-                n_features: exp.resampled.data.n_features,
-                n_classes: exp.resampled.data.n_classes,
-                state: &TrainState {
-                    opt_state: vec![
-                        0.0;
-                        model.n_params() * exp.config().optimizer.state_per_param()
-                    ],
-                    ..state.clone()
-                },
-                head: model.head,
-                tau_normalization: exp.config().tau_normalization,
-                prediction_scale: exp.loss().prediction_scale() as f32,
-            },
-        )?;
-        t.sync(exp)?;
+        Self::side_by_side(ctx, &[exp])
+    }
+
+    /// A trainer for several experiments side by side: every optimizer step of all of them is one
+    /// dispatch per kernel (the member is the grid's z). They may differ in seed, split, sampler,
+    /// loss, schedule and optimizer settings, but share the network's shape, the optimizer family
+    /// (Adam/AdamW or SGD), the batch size and the output-layer form; [`compatible`] says whether two
+    /// can. At most [`MAX_MEMBERS`].
+    pub fn side_by_side(ctx: &GpuContext, exps: &[&Experiment]) -> Result<GpuTrainer> {
+        for exp in exps {
+            supported(exp)?;
+        }
+        let setups: Vec<(TrainState, &Experiment)> = exps
+            .iter()
+            .map(|exp| {
+                let spp = exp.config().optimizer.state_per_param();
+                let state = TrainState {
+                    opt_state: vec![0.0; exp.model().n_params() * spp],
+                    ..exp.state()
+                };
+                (state, *exp)
+            })
+            .collect();
+        let setups: Vec<TrainerSetup<'_>> = setups
+            .iter()
+            .map(|(state, exp)| setup_of(exp, state))
+            .collect();
+        let mut t = Self::from_setups(ctx, &setups)?;
+        for (m, exp) in exps.iter().enumerate() {
+            t.sync_member(m, exp)?;
+        }
         Ok(t)
+    }
+
+    /// Members side by side (1 for [`GpuTrainer::new`]).
+    pub fn members(&self) -> usize {
+        self.members.len()
     }
 
     /// Takes the experiment's current state, and the loss and trainable range of its current step
     /// (after `Experiment::adopt`, in particular at the stage boundary).
     pub fn sync(&mut self, exp: &Experiment) -> Result<()> {
+        self.single()?;
+        self.sync_member(0, exp)
+    }
+
+    /// [`Self::sync`] for member `m`.
+    pub fn sync_member(&mut self, m: usize, exp: &Experiment) -> Result<()> {
         let step = exp.step();
-        self.set_loss(exp.loss_at(step))?;
-        self.set_trainable(exp.trainable_range(step))?;
-        self.load_state(&exp.state())
+        self.set_member_loss(m, exp.loss_at(step))?;
+        self.set_member_trainable(m, exp.trainable_range(step))?;
+        self.load_member_state(m, &exp.state())
     }
 
     /// Runs up to `max_steps` steps of `exp`'s schedule from [`Self::step`], in one submission that
     /// stops at [`next_boundary`], with the loss of those steps. Returns the steps run (0 when the
     /// trainer stands at the stage boundary with stage-1 state: adopt it, then [`Self::sync`]).
     pub fn run_segment(&mut self, exp: &mut Experiment, max_steps: usize) -> Result<usize> {
-        let from = self.step;
-        let range = exp.trainable_range(from);
-        if range != self.train_range {
+        self.single()?;
+        let Some(plan) = self.member_plan(0, exp, max_steps, u64::MAX)? else {
             return Ok(0);
+        };
+        let n = plan.scalars.len();
+        self.run_side_by_side(&[plan])?;
+        Ok(n)
+    }
+
+    /// [`Self::run_segment`] for every member, in one submission: member `m` runs up to `max_steps`
+    /// steps of `exps[m]`'s schedule, stopping at its [`next_boundary`] and at the end of its run
+    /// (`Experiment::plan().total_steps()`). Returns the steps each member ran; a member that ran 0
+    /// has finished or stands at its stage boundary (adopt its state, then [`Self::sync_member`]).
+    pub fn run_segments(
+        &mut self,
+        exps: &mut [Experiment],
+        max_steps: usize,
+    ) -> Result<Vec<usize>> {
+        let none = vec![false; exps.len()];
+        self.run_segments_except(exps, max_steps, &none)
+    }
+
+    /// [`Self::run_segments`], with the members marked in `skip` sitting the submission out.
+    pub(crate) fn run_segments_except(
+        &mut self,
+        exps: &mut [Experiment],
+        max_steps: usize,
+        skip: &[bool],
+    ) -> Result<Vec<usize>> {
+        if exps.len() != self.members.len() || skip.len() != exps.len() {
+            return Err(GpuError::InvalidInput(format!(
+                "{} experiments for {} members",
+                exps.len(),
+                self.members.len()
+            )));
         }
-        let n =
-            next_boundary(exp, from).map_or(max_steps as u64, |b| (b - from).min(max_steps as u64));
+        let mut plans = Vec::with_capacity(exps.len());
+        for (m, exp) in exps.iter_mut().enumerate() {
+            let end = exp.plan().total_steps();
+            let plan = match skip[m] {
+                true => None,
+                false => self.member_plan(m, exp, max_steps, end)?,
+            };
+            plans.push(plan.unwrap_or(MemberSteps {
+                batches: Vec::new(),
+                scalars: Vec::new(),
+            }));
+        }
+        let ran = plans.iter().map(|p| p.scalars.len()).collect();
+        self.run_side_by_side(&plans)?;
+        Ok(ran)
+    }
+
+    /// Member `m`'s next run of steps (at most `max_steps`, up to its next boundary and `end`), with
+    /// its loss set; `None` when it has none to run now.
+    fn member_plan(
+        &mut self,
+        m: usize,
+        exp: &mut Experiment,
+        max_steps: usize,
+        end: u64,
+    ) -> Result<Option<MemberSteps>> {
+        let from = self.members[m].step;
+        if exp.trainable_range(from) != self.members[m].train_range || from >= end {
+            return Ok(None);
+        }
+        let limit = next_boundary(exp, from).unwrap_or(u64::MAX).min(end);
+        let n = (limit - from).min(max_steps as u64) as usize;
         if n == 0 {
-            return Ok(0);
+            return Ok(None);
         }
-        self.set_loss(exp.loss_at(from))?;
-        let (batches, scalars) = schedule(exp, from, n as usize);
-        self.run_steps(n as usize, &batches, &scalars)?;
-        Ok(n as usize)
+        self.set_member_loss(m, exp.loss_at(from))?;
+        let (batches, scalars) = schedule(exp, from, n);
+        Ok(Some(MemberSteps { batches, scalars }))
     }
 
     /// Uses `loss` from the next submission on.
     pub fn set_loss(&mut self, loss: &Loss) -> Result<()> {
+        self.single()?;
+        self.set_member_loss(0, loss)
+    }
+
+    /// [`Self::set_loss`] for member `m`.
+    pub fn set_member_loss(&mut self, m: usize, loss: &Loss) -> Result<()> {
         let Some(form) = loss.gpu_form() else {
             return Err(GpuError::Unsupported(format!("the {} loss", loss.name())));
         };
@@ -224,7 +325,9 @@ impl GpuTrainer {
                 self.n_classes
             )));
         }
-        let h = &mut self.hyper_host;
+        let n_classes = self.n_classes;
+        let member = self.member_mut(m)?;
+        let h = &mut member.hyper;
         (
             h.loss_output,
             h.loss_alpha,
@@ -243,7 +346,6 @@ impl GpuTrainer {
                 eps,
             } => (4, amplifier, beta, eps, anyloss_metric_code(metric)),
         };
-        self.batch_level_loss = form.output.is_batch_level();
         h.has_alpha = u32::from(form.sigmoid_alpha.is_some());
         h.sigmoid_alpha = form.sigmoid_alpha.unwrap_or(0.0);
         h.loss_scale = form.scale;
@@ -256,7 +358,7 @@ impl GpuTrainer {
         h.loss_smoothing = form.label_smoothing;
         h.w_total = form.class_weights.iter().sum();
         h.class_terms = [[0.0; 4]; MAX_CLASSES];
-        for c in 0..self.n_classes {
+        for c in 0..n_classes {
             h.class_terms[c] = [
                 form.class_weights[c],
                 form.logit_offsets[c],
@@ -264,41 +366,95 @@ impl GpuTrainer {
                 0.0,
             ];
         }
-        self.loss_weights = match loss.class_weights() {
+        member.batch_level_loss = form.output.is_batch_level();
+        member.loss_weights = match loss.class_weights() {
             Some(w) => w.to_vec(),
             None => form.class_weights.iter().map(|&w| f64::from(w)).collect(),
         };
-        self.reduction = form.reduction;
-        self.write_hyper();
+        member.reduction = form.reduction;
+        self.write_hyper(m);
         Ok(())
     }
 
     /// Restricts the optimizer to `range` of the parameters (the output layer in stage 2); the
     /// optimizer state then covers that range only ([`Self::load_state`] takes it).
     pub fn set_trainable(&mut self, range: Range<usize>) -> Result<()> {
+        self.single()?;
+        self.set_member_trainable(0, range)
+    }
+
+    /// [`Self::set_trainable`] for member `m`.
+    pub fn set_member_trainable(&mut self, m: usize, range: Range<usize>) -> Result<()> {
         if range.start >= range.end || range.end > self.n_params {
             return Err(GpuError::InvalidInput(format!(
                 "trainable range {range:?} is not inside the {} parameters",
                 self.n_params
             )));
         }
-        self.hyper_host.train_lo = u32_of(range.start)?;
-        self.hyper_host.train_hi = u32_of(range.end)?;
-        self.opt_floats = range.len() * self.state_per_param;
-        self.train_range = range;
-        self.write_hyper();
+        let spp = self.state_per_param;
+        let member = self.member_mut(m)?;
+        member.hyper.train_lo = u32_of(range.start)?;
+        member.hyper.train_hi = u32_of(range.end)?;
+        member.opt_floats = range.len() * spp;
+        member.train_range = range;
+        self.write_hyper(m);
         Ok(())
     }
 
-    fn write_hyper(&self) {
-        self.ctx
-            .queue
-            .write_buffer(&self.hyper, 0, bytemuck::bytes_of(&self.hyper_host));
+    fn write_hyper(&self, m: usize) {
+        let offset = (m * size_of::<HyperUniform>()) as u64;
+        self.ctx.queue.write_buffer(
+            &self.hyper,
+            offset,
+            bytemuck::bytes_of(&self.members[m].hyper),
+        );
+    }
+
+    fn member_mut(&mut self, m: usize) -> Result<&mut Member> {
+        let n = self.members.len();
+        self.members
+            .get_mut(m)
+            .ok_or_else(|| GpuError::InvalidInput(format!("member {m} of {n}")))
+    }
+
+    /// The one-experiment methods need a trainer of one member.
+    fn single(&self) -> Result<()> {
+        if self.members.len() == 1 {
+            Ok(())
+        } else {
+            Err(GpuError::InvalidInput(format!(
+                "this trainer holds {} members side by side; use the per-member methods",
+                self.members.len()
+            )))
+        }
     }
 
     pub fn from_setup(ctx: &GpuContext, s: &TrainerSetup<'_>) -> Result<GpuTrainer> {
+        Self::from_setups(ctx, std::slice::from_ref(s))
+    }
+
+    /// A trainer of `setups.len()` members side by side (1 to [`MAX_MEMBERS`]); they must share the
+    /// network's shape, the optimizer family, the batch size and the output-layer form.
+    pub fn from_setups(ctx: &GpuContext, setups: &[TrainerSetup<'_>]) -> Result<GpuTrainer> {
+        let Some(s) = setups.first() else {
+            return Err(GpuError::InvalidInput("no experiments to train".into()));
+        };
+        if setups.len() > MAX_MEMBERS {
+            return Err(GpuError::InvalidInput(format!(
+                "{} trainings side by side; at most {MAX_MEMBERS} share a dispatch",
+                setups.len()
+            )));
+        }
         let n_params = validate(s)?;
-        let n_train = s.train_y.len();
+        for (m, other) in setups.iter().enumerate().skip(1) {
+            validate(other)?;
+            if let Some(why) = setup_mismatch(s, other) {
+                return Err(GpuError::InvalidInput(format!(
+                    "member {m} cannot train side by side with member 0: {why}"
+                )));
+            }
+        }
+        let members_n = setups.len();
         let plan = NetPlan::new(
             s.layers,
             s.activation,
@@ -318,27 +474,76 @@ impl GpuTrainer {
             softmax: ops::softmax::kernel(ctx, &uniform_layout),
             uniform_layout,
         };
-        let labels: Vec<u32> = s.train_y.iter().map(|&c| c as u32).collect();
+        let spp = s.optimizer.state_per_param();
+        let state_floats = n_params * spp;
+        // Members with the same training set (the same split and sampler) share its rows.
+        let mut x: Vec<f32> = Vec::new();
+        let mut labels: Vec<u32> = Vec::new();
+        let mut members = Vec::with_capacity(members_n);
+        let mut params = Vec::with_capacity(members_n * n_params);
+        let mut opt_state = vec![0.0f32; members_n * state_floats.max(1)];
+        for (m, st) in setups.iter().enumerate() {
+            let shared = setups[..m]
+                .iter()
+                .zip(&members)
+                .find(|(o, _): &(&TrainerSetup<'_>, &Member)| {
+                    o.train_y == st.train_y && o.train_x == st.train_x
+                })
+                .map(|(_, mem)| mem.row_base);
+            let row_base = match shared {
+                Some(b) => b,
+                None => {
+                    let b = u32_of(labels.len())?;
+                    x.extend_from_slice(st.train_x);
+                    labels.extend(st.train_y.iter().map(|&c| c as u32));
+                    b
+                }
+            };
+            let mut hyper = hyper_uniform(st, n_params, plan.scratch_off)?;
+            hyper.members = members_n as u32;
+            hyper.work_floats = u32_of(plan.work_floats)?;
+            hyper.state_floats = u32_of(state_floats)?;
+            params.extend_from_slice(&st.state.params);
+            opt_state[m * state_floats..m * state_floats + st.state.opt_state.len()]
+                .copy_from_slice(&st.state.opt_state);
+            members.push(Member {
+                hyper,
+                row_base,
+                n_train: st.train_y.len(),
+                loss_weights: vec![1.0; st.n_classes],
+                reduction: Reduction::WeightedMean,
+                batch_level_loss: false,
+                train_range: 0..n_params,
+                opt_floats: st.state.opt_state.len(),
+                step: st.state.step,
+                took: Vec::new(),
+            });
+        }
+        u32_of(x.len())?;
+        u32_of(members_n * plan.work_floats)?;
+        u32_of(members_n * state_floats)?;
         let layer_stride = ctx.uniform_stride(size_of::<LayerUniform>() as u64);
         let step_stride = ctx.uniform_stride(size_of::<StepUniform>() as u64);
         let layer_table = ctx.uniform_zeroed("layer table", layer_stride * s.layers.len() as u64);
         ctx.queue
             .write_buffer(&layer_table, 0, &table_bytes(&plan.layers, layer_stride));
-        let hyper = ctx.uniform_zeroed("hyper", size_of::<HyperUniform>() as u64);
-        let hyper_host = hyper_uniform(s, n_params, plan.scratch_off)?;
+        let hyper = ctx.uniform_zeroed("hyper", (size_of::<HyperUniform>() * MAX_MEMBERS) as u64);
+        let hypers: Vec<HyperUniform> = members.iter().map(|m| m.hyper).collect();
         ctx.queue
-            .write_buffer(&hyper, 0, bytemuck::bytes_of(&hyper_host));
+            .write_buffer(&hyper, 0, bytemuck::cast_slice(&hypers));
         let steps_capacity = 64;
         let loss_capacity = 1024;
-        let x = ctx.storage_from("train x", s.train_x)?;
+        let rows_per_step = members_n * s.batch;
+        let x = ctx.storage_from("train x", &x)?;
         let y = ctx.storage_from("train y", &labels)?;
-        let labels = labels.clone();
-        let params = ctx.storage_from("params", &s.state.params)?;
-        let grads = ctx.storage_zeroed("grads", 4 * n_params as u64)?;
-        let opt_state = ctx.storage_from("optimizer state", &s.state.opt_state)?;
-        let work = ctx.storage_zeroed("train workspace", 4 * plan.work_floats as u64)?;
-        let row_index = ctx.storage_zeroed("batch rows", 4 * (steps_capacity * s.batch) as u64)?;
-        let losses = ctx.storage_zeroed("losses", 4 * loss_capacity as u64)?;
+        let params = ctx.storage_from("params", &params)?;
+        let grads = ctx.storage_zeroed("grads", 4 * (members_n * n_params) as u64)?;
+        let opt_state = ctx.storage_from("optimizer state", &opt_state)?;
+        let work =
+            ctx.storage_zeroed("train workspace", 4 * (members_n * plan.work_floats) as u64)?;
+        let row_index =
+            ctx.storage_zeroed("batch rows", 4 * (steps_capacity * rows_per_step) as u64)?;
+        let losses = ctx.storage_zeroed("losses", 4 * (loss_capacity * members_n) as u64)?;
         let step_table = ctx.uniform_zeroed("step table", step_stride * steps_capacity as u64);
         let groups = TrainGroups::new(
             ctx,
@@ -355,17 +560,12 @@ impl GpuTrainer {
             &step_table,
             &hyper,
         );
-        let k = s.n_classes;
         Ok(GpuTrainer {
             head: s.head,
             tau: s.tau_normalization,
-            hyper_host,
+            members,
             labels,
-            loss_weights: vec![1.0; k],
-            reduction: Reduction::WeightedMean,
-            batch_level_loss: false,
-            state_per_param: s.optimizer.state_per_param(),
-            train_range: 0..n_params,
+            state_per_param: spp,
             ctx: ctx.clone(),
             kernels,
             layer_stride,
@@ -375,17 +575,14 @@ impl GpuTrainer {
             layers: s.layers.to_vec(),
             activation: s.activation,
             n_params,
-            n_train,
             batch: s.batch,
-            step: s.state.step,
-            pending_losses: 0,
+            pending_steps: 0,
             steps_capacity,
             loss_capacity,
             x,
             y,
             params,
             grads,
-            opt_floats: s.state.opt_state.len(),
             opt_state,
             work,
             row_index,
@@ -400,7 +597,12 @@ impl GpuTrainer {
 
     /// Steps taken so far (including those of the starting state).
     pub fn step(&self) -> u64 {
-        self.step
+        self.members[0].step
+    }
+
+    /// [`Self::step`] of member `m`.
+    pub fn member_step(&self, m: usize) -> u64 {
+        self.members.get(m).map_or(0, |mem| mem.step)
     }
 
     pub fn batch_size(&self) -> usize {
@@ -411,29 +613,69 @@ impl GpuTrainer {
     /// training-row indices (step-major), `scalars` the optimizer scalars of each step (for steps
     /// `step()+1 … step()+n`). Returns without waiting for the GPU.
     pub fn run_steps(&mut self, n: usize, batches: &[u32], scalars: &[StepScalars]) -> Result<()> {
+        self.single()?;
+        if batches.len() != n * self.batch || scalars.len() < n {
+            return Err(GpuError::InvalidInput(format!(
+                "run_steps({n}) needs {} batch indices and {n} step scalars, got {} and {}",
+                n * self.batch,
+                batches.len(),
+                scalars.len()
+            )));
+        }
+        self.run_side_by_side(&[MemberSteps {
+            batches: batches.to_vec(),
+            scalars: scalars[..n].to_vec(),
+        }])
+    }
+
+    /// Encodes and submits one run of steps for every member, in one submission: as many steps as
+    /// the longest member's plan, each one dispatch per kernel for all members; a member takes the
+    /// first `plans[m].scalars.len()` of them and sits the rest out. Returns without waiting.
+    pub fn run_side_by_side(&mut self, plans: &[MemberSteps]) -> Result<()> {
+        let m_n = self.members.len();
+        if plans.len() != m_n {
+            return Err(GpuError::InvalidInput(format!(
+                "{} step plans for {m_n} members",
+                plans.len()
+            )));
+        }
+        let n = plans.iter().map(|p| p.scalars.len()).max().unwrap_or(0);
         if n == 0 {
             return Ok(());
         }
-        self.check_batches(n, batches, scalars)?;
+        for (m, p) in plans.iter().enumerate() {
+            self.check_batches(m, p)?;
+        }
         self.ctx.check()?;
         let mut encoder = self.ctx.encoder("train steps");
         self.reserve(n, &mut encoder)?;
-        let steps: Vec<StepUniform> = scalars[..n]
-            .iter()
-            .enumerate()
-            .map(|(s, sc)| StepUniform {
-                row_offset: (s * self.batch) as u32,
-                rows: self.batch as u32,
-                loss_slot: (self.pending_losses + s) as u32,
-                _pad0: 0,
-                lr: sc.lr,
-                bias1: sc.bias1,
-                bias2: sc.bias2,
-                inv_denom: self.inv_denom(&batches[s * self.batch..(s + 1) * self.batch]),
-            })
-            .collect();
+        let b = self.batch;
+        let mut rows = Vec::with_capacity(n * m_n * b);
+        let mut steps = Vec::with_capacity(n);
+        for s in 0..n {
+            let mut step = StepUniform {
+                row_offset: u32_of(s * m_n * b)?,
+                rows: b as u32,
+                loss_slot: (self.pending_steps + s) as u32,
+                ..StepUniform::default()
+            };
+            for (m, p) in plans.iter().enumerate() {
+                let base = self.members[m].row_base;
+                match p.scalars.get(s) {
+                    Some(sc) => {
+                        let batch = &p.batches[s * b..(s + 1) * b];
+                        rows.extend(batch.iter().map(|&r| base + r));
+                        step.takes_mask |= 1 << m;
+                        step.scalars[m] = [sc.lr, sc.bias1, sc.bias2, self.inv_denom(m, batch)];
+                    }
+                    // Sits this step out: any valid rows, no update.
+                    None => rows.extend(std::iter::repeat_n(base, b)),
+                }
+            }
+            steps.push(step);
+        }
         let q = &self.ctx.queue;
-        q.write_buffer(&self.row_index, 0, bytemuck::cast_slice(batches));
+        q.write_buffer(&self.row_index, 0, bytemuck::cast_slice(&rows));
         q.write_buffer(&self.step_table, 0, &table_bytes(&steps, self.step_stride));
         {
             let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
@@ -445,23 +687,25 @@ impl GpuTrainer {
             }
         }
         self.ctx.submit(encoder);
-        self.step += n as u64;
-        self.pending_losses += n;
+        self.pending_steps += n;
+        for (member, p) in self.members.iter_mut().zip(plans) {
+            let k = p.scalars.len();
+            member.step += k as u64;
+            member.took.extend((0..n).map(|s| s < k));
+        }
         Ok(())
     }
 
-    /// 1 / D for a batch under the current loss's reduction, in f64 as the engine (0 if D = 0).
-    fn inv_denom(&self, rows: &[u32]) -> f32 {
-        let w = &self.loss_weights;
-        let d: f64 = match self.reduction {
-            Reduction::WeightedMean => rows
-                .iter()
-                .map(|&r| w[self.labels[r as usize] as usize])
-                .sum(),
-            Reduction::NonzeroWeights => rows
-                .iter()
-                .filter(|&&r| w[self.labels[r as usize] as usize] != 0.0)
-                .count() as f64,
+    /// 1 / D for member `m`'s batch under its loss's reduction, in f64 as the engine (0 if D = 0).
+    fn inv_denom(&self, m: usize, rows: &[u32]) -> f32 {
+        let member = &self.members[m];
+        let w = &member.loss_weights;
+        let label = |r: u32| self.labels[(member.row_base + r) as usize] as usize;
+        let d: f64 = match member.reduction {
+            Reduction::WeightedMean => rows.iter().map(|&r| w[label(r)]).sum(),
+            Reduction::NonzeroWeights => {
+                rows.iter().filter(|&&r| w[label(r)] != 0.0).count() as f64
+            }
         };
         if d == 0.0 {
             0.0
@@ -473,66 +717,59 @@ impl GpuTrainer {
     fn encode_step(&self, pass: &mut wgpu::ComputePass<'_>, so: u32) {
         let g = &self.groups;
         let k = &self.kernels;
+        let nn = NnStep {
+            uniforms: &g.uniforms,
+            step_offset: so,
+            members: self.members.len() as u32,
+        };
         let lo = |l: usize| (l as u64 * self.layer_stride) as u32;
         let rows = self.batch;
         let last = self.layers.len() - 1;
         for (l, s) in self.layers.iter().enumerate() {
             let grid = grid_1d(ops::forward::threads(rows, s.fan_out));
-            dispatch_nn(pass, &k.forward, &g.forward, &g.uniforms, lo(l), so, grid);
+            nn.dispatch(pass, &k.forward, &g.forward, lo(l), grid);
         }
         let grid = grid_1d(rows as u32);
-        dispatch_nn(pass, &k.xent.grad, &g.xent, &g.uniforms, lo(last), so, grid);
-        if self.batch_level_loss {
+        nn.dispatch(pass, &k.xent.grad, &g.xent, lo(last), grid);
+        // Members with batch-level losses and members with per-row ones may share a dispatch: each
+        // kernel below leaves the other kind's members alone.
+        if self.members.iter().any(|m| m.batch_level_loss) {
             let bl = &k.batch_loss;
-            dispatch_nn(
-                pass,
-                &bl.stats,
-                &g.batch_stats,
-                &g.uniforms,
-                lo(last),
-                so,
-                (1, 1),
-            );
-            dispatch_nn(
-                pass,
-                &bl.grad,
-                &g.batch_grad,
-                &g.uniforms,
-                lo(last),
-                so,
-                grid,
-            );
-        } else {
-            let reduce = &k.xent.reduce;
-            dispatch_nn(pass, reduce, &g.reduce, &g.uniforms, lo(last), so, (1, 1));
+            nn.dispatch(pass, &bl.stats, &g.batch_stats, lo(last), (1, 1));
+            nn.dispatch(pass, &bl.grad, &g.batch_grad, lo(last), grid);
+        }
+        if self.members.iter().any(|m| !m.batch_level_loss) {
+            nn.dispatch(pass, &k.xent.reduce, &g.reduce, lo(last), (1, 1));
         }
         for (l, s) in self.layers.iter().enumerate().rev() {
             let grid = grid_1d(ops::backward::grad_threads(s.fan_in, s.fan_out));
             let gw = &k.backward.grad_weights;
-            dispatch_nn(pass, gw, &g.grad_weights, &g.uniforms, lo(l), so, grid);
+            nn.dispatch(pass, gw, &g.grad_weights, lo(l), grid);
             if l > 0 {
                 let grid = grid_1d(ops::backward::delta_threads(rows, s.fan_in));
                 let bd = &k.backward.backprop_delta;
-                dispatch_nn(pass, bd, &g.backprop, &g.uniforms, lo(l), so, grid);
+                nn.dispatch(pass, bd, &g.backprop, lo(l), grid);
             }
         }
-        let grid = grid_1d(self.train_range.len() as u32);
-        dispatch_nn(pass, &k.optim, &g.optim, &g.uniforms, 0, so, grid);
+        let widest = self.members.iter().map(|m| m.train_range.len()).max();
+        let grid = grid_1d(widest.unwrap_or(0) as u32);
+        nn.dispatch(pass, &k.optim, &g.optim, 0, grid);
     }
 
-    fn check_batches(&self, n: usize, batches: &[u32], scalars: &[StepScalars]) -> Result<()> {
-        if batches.len() != n * self.batch || scalars.len() < n {
+    fn check_batches(&self, m: usize, p: &MemberSteps) -> Result<()> {
+        let member = &self.members[m];
+        if p.batches.len() != p.scalars.len() * self.batch {
             return Err(GpuError::InvalidInput(format!(
-                "run_steps({n}) needs {} batch indices and {n} step scalars, got {} and {}",
-                n * self.batch,
-                batches.len(),
-                scalars.len()
+                "member {m}: {} steps need {} batch indices, got {}",
+                p.scalars.len(),
+                p.scalars.len() * self.batch,
+                p.batches.len()
             )));
         }
-        if let Some(bad) = batches.iter().find(|&&i| i as usize >= self.n_train) {
+        if let Some(bad) = p.batches.iter().find(|&&i| i as usize >= member.n_train) {
             return Err(GpuError::InvalidInput(format!(
                 "batch row {bad} is outside the {} training rows",
-                self.n_train
+                member.n_train
             )));
         }
         Ok(())
@@ -540,32 +777,27 @@ impl GpuTrainer {
 
     /// Grows the per-step buffers to hold `n` more steps (keeping unread losses).
     fn reserve(&mut self, n: usize, encoder: &mut wgpu::CommandEncoder) -> Result<()> {
+        let m_n = self.members.len();
         let mut rebuild = false;
         if n > self.steps_capacity {
             let cap = n.max(2 * self.steps_capacity);
-            u32_of(cap * self.batch)?;
+            u32_of(cap * m_n * self.batch)?;
             self.row_index = self
                 .ctx
-                .storage_zeroed("batch rows", 4 * (cap * self.batch) as u64)?;
+                .storage_zeroed("batch rows", 4 * (cap * m_n * self.batch) as u64)?;
             self.step_table = self
                 .ctx
                 .uniform_zeroed("step table", self.step_stride * cap as u64);
             self.steps_capacity = cap;
             rebuild = true;
         }
-        let needed = self.pending_losses + n;
+        let needed = self.pending_steps + n;
         if needed > self.loss_capacity {
             let cap = needed.max(2 * self.loss_capacity);
-            let grown = self.ctx.storage_zeroed("losses", 4 * cap as u64)?;
-            if self.pending_losses > 0 {
-                let bytes = 4 * self.pending_losses as u64;
-                encoder.copy_buffer_to_buffer(
-                    &self.losses,
-                    0,
-                    &grown,
-                    0,
-                    bytes.next_multiple_of(4),
-                );
+            let grown = self.ctx.storage_zeroed("losses", 4 * (cap * m_n) as u64)?;
+            if self.pending_steps > 0 {
+                let bytes = 4 * (self.pending_steps * m_n) as u64;
+                encoder.copy_buffer_to_buffer(&self.losses, 0, &grown, 0, bytes);
             }
             self.losses = grown;
             self.loss_capacity = cap;
@@ -594,57 +826,110 @@ impl GpuTrainer {
     /// Parameters, optimizer state and step count, as the engine's `Experiment::adopt` takes them.
     /// The returned future borrows nothing, so the trainer stays usable while it is awaited.
     pub fn read_state(&self) -> impl Future<Output = Result<TrainState>> + 'static {
-        let rb = self.ctx.submit_with_readback(
-            self.ctx.encoder("read state"),
-            &[
-                (&self.params, 0, 4 * self.n_params as u64),
-                (&self.opt_state, 0, 4 * self.opt_floats as u64),
-            ],
-        );
-        let step = self.step;
+        let all = self.read_states();
+        async move {
+            all.await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| GpuError::Readback("no state came back".into()))
+        }
+    }
+
+    /// [`Self::read_state`] of every member, in one readback.
+    pub fn read_states(&self) -> impl Future<Output = Result<Vec<TrainState>>> + 'static {
+        let state_floats = self.n_params * self.state_per_param;
+        let mut ranges = Vec::with_capacity(2 * self.members.len());
+        for (m, member) in self.members.iter().enumerate() {
+            ranges.push((
+                &self.params,
+                4 * (m * self.n_params) as u64,
+                4 * self.n_params as u64,
+            ));
+            ranges.push((
+                &self.opt_state,
+                4 * (m * state_floats) as u64,
+                4 * member.opt_floats as u64,
+            ));
+        }
+        let rb = self
+            .ctx
+            .submit_with_readback(self.ctx.encoder("read state"), &ranges);
+        let steps: Vec<u64> = self.members.iter().map(|m| m.step).collect();
         async move {
             let mut parts = rb.f32s().await?.into_iter();
-            let params = parts.next().unwrap_or_default();
-            let opt_state = parts.next().unwrap_or_default();
-            Ok(TrainState {
-                step,
-                params,
-                opt_state,
-            })
+            Ok(steps
+                .into_iter()
+                .map(|step| TrainState {
+                    step,
+                    params: parts.next().unwrap_or_default(),
+                    opt_state: parts.next().unwrap_or_default(),
+                })
+                .collect())
         }
     }
 
     /// Mean mini-batch loss of every step run since the last call, in step order.
     pub fn read_losses(&mut self) -> impl Future<Output = Result<Vec<f64>>> + 'static {
-        let n = std::mem::take(&mut self.pending_losses);
+        let all = self.read_member_losses();
+        async move { Ok(all.await?.into_iter().next().unwrap_or_default()) }
+    }
+
+    /// [`Self::read_losses`] of every member (each has the losses of the steps it took).
+    pub fn read_member_losses(&mut self) -> impl Future<Output = Result<Vec<Vec<f64>>>> + 'static {
+        let n = std::mem::take(&mut self.pending_steps);
+        let m_n = self.members.len();
+        let took: Vec<Vec<bool>> = self
+            .members
+            .iter_mut()
+            .map(|m| std::mem::take(&mut m.took))
+            .collect();
         let rb = self.ctx.submit_with_readback(
             self.ctx.encoder("read losses"),
-            &[(&self.losses, 0, 4 * n as u64)],
+            &[(&self.losses, 0, 4 * (n * m_n) as u64)],
         );
         async move {
             let v = rb.f32s().await?.into_iter().next().unwrap_or_default();
-            Ok(v.into_iter().map(f64::from).collect())
+            Ok(took
+                .iter()
+                .enumerate()
+                .map(|(m, took)| {
+                    (0..n)
+                        .filter(|&s| took.get(s).copied().unwrap_or(false))
+                        .filter_map(|s| v.get(s * m_n + m).map(|&l| f64::from(l)))
+                        .collect()
+                })
+                .collect())
         }
     }
 
     /// Replaces parameters, optimizer state and step (e.g. after CPU steps or a reset). The
     /// optimizer state covers the trainable range ([`Self::set_trainable`]).
     pub fn load_state(&mut self, state: &TrainState) -> Result<()> {
-        if state.params.len() != self.n_params || state.opt_state.len() != self.opt_floats {
+        self.single()?;
+        self.load_member_state(0, state)
+    }
+
+    /// [`Self::load_state`] for member `m`.
+    pub fn load_member_state(&mut self, m: usize, state: &TrainState) -> Result<()> {
+        let (n_params, state_floats) = (self.n_params, self.n_params * self.state_per_param);
+        let member = self.member_mut(m)?;
+        if state.params.len() != n_params || state.opt_state.len() != member.opt_floats {
             return Err(GpuError::InvalidInput(format!(
                 "state has {} parameters and {} optimizer values; this trainer needs {} and {}",
                 state.params.len(),
                 state.opt_state.len(),
-                self.n_params,
-                self.opt_floats
+                n_params,
+                member.opt_floats
             )));
         }
+        member.step = state.step;
         let q = &self.ctx.queue;
-        q.write_buffer(&self.params, 0, bytemuck::cast_slice(&state.params));
+        let p0 = 4 * (m * n_params) as u64;
+        q.write_buffer(&self.params, p0, bytemuck::cast_slice(&state.params));
         if !state.opt_state.is_empty() {
-            q.write_buffer(&self.opt_state, 0, bytemuck::cast_slice(&state.opt_state));
+            let s0 = 4 * (m * state_floats) as u64;
+            q.write_buffer(&self.opt_state, s0, bytemuck::cast_slice(&state.opt_state));
         }
-        self.step = state.step;
         Ok(())
     }
 }
@@ -727,6 +1012,11 @@ fn hyper_uniform(
     let mut h = HyperUniform {
         n_params: u32_of(n_params)?,
         scratch_off: u32_of(scratch_off)?,
+        // Set by `from_setups`, which knows the members.
+        members: 1,
+        work_floats: 0,
+        state_floats: 0,
+        _h: [0; 5],
         loss_output: 0,
         has_alpha: 0,
         beta1: 0.0,
@@ -809,6 +1099,63 @@ pub fn supported(exp: &Experiment) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What [`GpuTrainer::new`] builds a trainer from: the experiment with `state` (its parameters and
+/// step, and optimizer state over all parameters).
+fn setup_of<'a>(exp: &'a Experiment, state: &'a TrainState) -> TrainerSetup<'a> {
+    let model = exp.model();
+    TrainerSetup {
+        layers: &model.layers,
+        activation: model.activation,
+        optimizer: &exp.config().optimizer,
+        batch: exp.batch_size(),
+        train_x: exp.train_x(),
+        train_y: exp.train_y(),
+        n_features: exp.resampled.data.n_features,
+        n_classes: exp.resampled.data.n_classes,
+        state,
+        head: model.head,
+        tau_normalization: exp.config().tau_normalization,
+        prediction_scale: exp.loss().prediction_scale() as f32,
+    }
+}
+
+/// Why two setups cannot share a dispatch (`None`: they can). The kernels, the layer table and the
+/// batch buffers are shared, so everything they are built from must agree.
+fn setup_mismatch(a: &TrainerSetup<'_>, b: &TrainerSetup<'_>) -> Option<String> {
+    let same_family = |o: &OptimizerSpec| matches!(o, OptimizerSpec::Sgd { .. });
+    let checks = [
+        (a.layers == b.layers, "the network's layers differ"),
+        (a.activation == b.activation, "the activations differ"),
+        (
+            same_family(a.optimizer) == same_family(b.optimizer),
+            "one trains with SGD, the other with Adam",
+        ),
+        (a.batch == b.batch, "the batch sizes differ"),
+        (
+            a.n_features == b.n_features && a.n_classes == b.n_classes,
+            "the data's features or classes differ",
+        ),
+        (
+            std::mem::discriminant(&a.head) == std::mem::discriminant(&b.head),
+            "the output layers differ (cosine and linear)",
+        ),
+        (
+            a.tau_normalization.is_some() == b.tau_normalization.is_some(),
+            "one predicts with τ-normalisation, the other without",
+        ),
+    ];
+    checks
+        .iter()
+        .find(|(ok, _)| !ok)
+        .map(|(_, why)| why.to_string())
+}
+
+/// Whether two experiments can train side by side in one [`GpuTrainer`] (`None`), or why not.
+pub fn compatible(a: &Experiment, b: &Experiment) -> Option<String> {
+    let (sa, sb) = (a.state(), b.state());
+    setup_mismatch(&setup_of(a, &sa), &setup_of(b, &sb))
 }
 
 /// Checks the setup's shapes; returns the parameter count.

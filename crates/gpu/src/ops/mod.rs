@@ -84,14 +84,14 @@ fn uniform_entry(binding: u32, dynamic: bool, size: u64) -> wgpu::BindGroupLayou
 
 /// Layout of group 1 (layer table, step table, hyper-parameters) used by every network kernel.
 pub(crate) fn uniform_layout(ctx: &GpuContext) -> wgpu::BindGroupLayout {
-    use uniforms::{HyperUniform, LayerUniform, StepUniform};
+    use uniforms::{HyperUniform, LayerUniform, StepUniform, MAX_MEMBERS};
     ctx.device
         .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("nn uniforms"),
             entries: &[
                 uniform_entry(0, true, size_of::<LayerUniform>() as u64),
                 uniform_entry(1, true, size_of::<StepUniform>() as u64),
-                uniform_entry(2, false, size_of::<HyperUniform>() as u64),
+                uniform_entry(2, false, (size_of::<HyperUniform>() * MAX_MEMBERS) as u64),
             ],
         })
 }
@@ -207,18 +207,28 @@ impl Kernel {
     }
 }
 
-/// A dispatch of a network kernel: its group 0, and the table entries (byte offsets) it reads.
-pub(crate) fn dispatch_nn(
-    pass: &mut wgpu::ComputePass<'_>,
-    kernel: &Kernel,
-    group0: &wgpu::BindGroup,
-    group1: &wgpu::BindGroup,
-    layer_offset: u32,
-    step_offset: u32,
-    grid: (u32, u32),
-) {
-    pass.set_pipeline(&kernel.pipeline);
-    pass.set_bind_group(0, group0, &[]);
-    pass.set_bind_group(1, group1, &[layer_offset, step_offset]);
-    pass.dispatch_workgroups(grid.0, grid.1, 1);
+/// What every network dispatch of one step (or prediction chunk) shares: the group-1 uniforms, the
+/// step table entry (byte offset) and how many members run side by side (the grid's z).
+pub(crate) struct NnStep<'a> {
+    pub(crate) uniforms: &'a wgpu::BindGroup,
+    pub(crate) step_offset: u32,
+    pub(crate) members: u32,
+}
+
+impl NnStep<'_> {
+    /// A dispatch of a network kernel: its group 0, the layer table entry (byte offset) it reads,
+    /// and its 1-D grid for one member.
+    pub(crate) fn dispatch(
+        &self,
+        pass: &mut wgpu::ComputePass<'_>,
+        kernel: &Kernel,
+        group0: &wgpu::BindGroup,
+        layer_offset: u32,
+        grid: (u32, u32),
+    ) {
+        pass.set_pipeline(&kernel.pipeline);
+        pass.set_bind_group(0, group0, &[]);
+        pass.set_bind_group(1, self.uniforms, &[layer_offset, self.step_offset]);
+        pass.dispatch_workgroups(grid.0, grid.1, self.members);
+    }
 }

@@ -6,6 +6,11 @@ use bytemuck::{Pod, Zeroable};
 /// Most classes the loss kernel's per-class table holds (the engine's blobs allow 2 to 10).
 pub(crate) const MAX_CLASSES: usize = 10;
 
+/// Most networks trained side by side in one dispatch (`MAX_MEMBERS` in the shaders): the step's
+/// `takes_mask` is one u32, and 32 `Hyper` entries (8.5 KiB) fit the 16 KiB uniform binding every
+/// adapter offers.
+pub const MAX_MEMBERS: usize = 32;
+
 /// Binding numbers of the network storage buffers (`shaders/nn_buffers.wgsl`).
 pub(crate) mod binding {
     pub(crate) const X: u32 = 0;
@@ -56,16 +61,23 @@ pub(crate) struct LayerUniform {
 }
 
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, Pod, Zeroable)]
+#[derive(Clone, Copy, Debug, Pod, Zeroable)]
 pub(crate) struct StepUniform {
     pub row_offset: u32,
     pub rows: u32,
     pub loss_slot: u32,
-    pub _pad0: u32,
-    pub lr: f32,
-    pub bias1: f32,
-    pub bias2: f32,
-    pub inv_denom: f32,
+    /// Bit m: member m updates its parameters at this step.
+    pub takes_mask: u32,
+    pub first_member: u32,
+    pub _p: [u32; 3],
+    /// Per member: `[lr, 1 − β1^t, 1 − β2^t, 1 / D]`.
+    pub scalars: [[f32; 4]; MAX_MEMBERS],
+}
+
+impl Default for StepUniform {
+    fn default() -> Self {
+        Self::zeroed()
+    }
 }
 
 #[repr(C)]
@@ -73,6 +85,11 @@ pub(crate) struct StepUniform {
 pub(crate) struct HyperUniform {
     pub n_params: u32,
     pub scratch_off: u32,
+    /// Members side by side, and each one's workspace and optimizer-state floats.
+    pub members: u32,
+    pub work_floats: u32,
+    pub state_floats: u32,
+    pub _h: [u32; 5],
     pub loss_output: u32,
     pub has_alpha: u32,
     pub beta1: f32,
@@ -116,3 +133,11 @@ pub(crate) fn table_bytes<T: Pod>(entries: &[T], stride: u64) -> Vec<u8> {
     }
     out
 }
+
+// The WGSL layout rules: `Hyper.class_terms` (vec4) starts at a 16-byte boundary, array strides are
+// 16-byte multiples, and the per-member tables fit the 16 KiB uniform binding of downlevel adapters.
+const _: () = assert!(std::mem::offset_of!(HyperUniform, class_terms).is_multiple_of(16));
+const _: () = assert!(size_of::<HyperUniform>().is_multiple_of(16));
+const _: () = assert!(size_of::<HyperUniform>() * MAX_MEMBERS <= 16384);
+const _: () = assert!(std::mem::offset_of!(StepUniform, scalars).is_multiple_of(16));
+const _: () = assert!(size_of::<StepUniform>() <= 16384);

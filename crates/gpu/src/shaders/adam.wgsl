@@ -10,12 +10,14 @@
 
 @compute @workgroup_size(64)
 fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    enter(gid.z);
     let t = thread_index(gid, nwg);
     let n = hyp.train_hi - hyp.train_lo;
-    if t >= n {
+    if t >= n || !cur.takes {
         return;
     }
-    let at = hyp.train_lo + t;
+    let at = param_base + hyp.train_lo + t;
+    let s = state_base + t;
     var p = params[at];
     var g = grads[at];
     if hyp.opt_variant == 1u {
@@ -23,10 +25,10 @@ fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     } else {
         g = g + hyp.weight_decay * p;
     }
-    let m = hyp.beta1 * state[t] + (1.0 - hyp.beta1) * g;
-    let v = hyp.beta2 * state[n + t] + (1.0 - hyp.beta2) * g * g;
-    state[t] = m;
-    state[n + t] = v;
+    let m = hyp.beta1 * state[s] + (1.0 - hyp.beta1) * g;
+    let v = hyp.beta2 * state[s + n] + (1.0 - hyp.beta2) * g * g;
+    state[s] = m;
+    state[s + n] = v;
     let m_hat = m / cur.bias1;
     let v_hat = v / cur.bias2;
     params[at] = p - cur.lr * m_hat / (sqrt(v_hat) + hyp.eps);

@@ -8,6 +8,7 @@
 // weight or bias; every parameter is written, so the gradient buffer needs no clearing.
 @compute @workgroup_size(64)
 fn grad_weights(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    enter(gid.z);
     let t = thread_index(gid, nwg);
     let fo = lay.fan_out;
     let n_w = lay.fan_in * fo;
@@ -53,6 +54,7 @@ fn grad_weights(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
 // δ_prev[i][k] = (Σ_j W[k][j] · δ[i][j], j ascending) · act'(z_prev[i][k], a_prev[i][k]).
 @compute @workgroup_size(64)
 fn backprop_delta(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    enter(gid.z);
     let t = thread_index(gid, nwg);
     let fi = lay.fan_in;
     let fo = lay.fan_out;

@@ -17,7 +17,7 @@ var<workgroup> sum_b: array<f32, 256>;
 var<workgroup> sum_t: array<f32, 256>;
 
 fn first_scored_class() -> u32 {
-    return select(0u, 1u, lay.fan_out == 2u);
+    return select(0u, 1u, layer_entry.fan_out == 2u);
 }
 
 fn amplify(p: f32) -> f32 {
@@ -71,9 +71,13 @@ fn tree_sum(li: u32) {
 }
 
 @compute @workgroup_size(256)
-fn batch_stats(@builtin(local_invocation_index) li: u32) {
-    let k = lay.fan_out;
-    let rows = cur.rows;
+fn batch_stats(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: vec3<u32>) {
+    enter(wid.z);
+    // Loop bounds from the uniforms themselves, so the barriers below stay in uniform control flow.
+    let k = layer_entry.fan_out;
+    let rows = step_entry.rows;
+    // Side by side with per-row losses: this member's loss comes from loss_reduce.
+    let mine = hyp.loss_output >= 3u;
     let c0 = first_scored_class();
     let share = 1.0 / f32(k - c0);
     var total = 0.0;
@@ -83,7 +87,7 @@ fn batch_stats(@builtin(local_invocation_index) li: u32) {
         var t = 0.0;
         for (var i = li; i < rows; i += 256u) {
             let p = work[lay.d_off + i * k + c];
-            let y = labels[row_index[cur.row_offset + i]];
+            let y = labels[row_index[batch_slot(i)]];
             let tc = select(0.0, 1.0, y == c);
             if is_dice() {
                 a += p * tc;
@@ -100,7 +104,7 @@ fn batch_stats(@builtin(local_invocation_index) li: u32) {
         sum_t[li] = t;
         workgroupBarrier();
         tree_sum(li);
-        if li == 0u {
+        if li == 0u && mine {
             var coef_t = 0.0;
             var coef_x = 0.0;
             if is_dice() {
@@ -121,7 +125,7 @@ fn batch_stats(@builtin(local_invocation_index) li: u32) {
         }
         workgroupBarrier();
     }
-    if li == 0u {
+    if li == 0u && mine {
         losses[cur.loss_slot] = total;
     }
 }
@@ -143,12 +147,13 @@ fn loss_slope(p: f32, c: u32, y: u32) -> f32 {
 
 @compute @workgroup_size(64)
 fn batch_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    enter(gid.z);
     let i = thread_index(gid, nwg);
-    if i >= cur.rows {
+    if i >= cur.rows || hyp.loss_output < 3u {
         return;
     }
     let k = lay.fan_out;
-    let y = labels[row_index[cur.row_offset + i]];
+    let y = labels[row_index[batch_slot(i)]];
     let d0 = lay.d_off + i * k;
     var inner = 0.0;
     for (var c = 0u; c < k; c++) {

@@ -22,6 +22,7 @@ fn column_norm(j: u32) -> f32 {
 
 @compute @workgroup_size(64)
 fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    enter(gid.z);
     let t = thread_index(gid, nwg);
     let fo = lay.fan_out;
     if t >= cur.rows * fo {

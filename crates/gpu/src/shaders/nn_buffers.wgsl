@@ -14,7 +14,7 @@
 fn input_base(i: u32) -> u32 {
     switch lay.input_mode {
         case 1u: {
-            return row_index[cur.row_offset + i] * lay.n_features;
+            return row_index[batch_slot(i)] * lay.n_features;
         }
         case 2u: {
             return (cur.row_offset + i) * lay.n_features;

@@ -8,15 +8,17 @@
 
 @compute @workgroup_size(64)
 fn sgd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    enter(gid.z);
     let t = thread_index(gid, nwg);
-    if t >= hyp.train_hi - hyp.train_lo {
+    if t >= hyp.train_hi - hyp.train_lo || !cur.takes {
         return;
     }
-    let at = hyp.train_lo + t;
+    let at = param_base + hyp.train_lo + t;
+    let s = state_base + t;
     let p = params[at];
     let g = grads[at] + hyp.weight_decay * p;
-    let b = hyp.momentum * state[t] + g;
-    state[t] = b;
+    let b = hyp.momentum * state[s] + g;
+    state[s] = b;
     if hyp.opt_variant == 1u {
         params[at] = p - cur.lr * (g + hyp.momentum * b);
     } else {

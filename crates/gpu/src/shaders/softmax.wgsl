@@ -4,6 +4,7 @@
 
 @compute @workgroup_size(64)
 fn softmax_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    enter(gid.z);
     let i = thread_index(gid, nwg);
     if i >= cur.rows {
         return;

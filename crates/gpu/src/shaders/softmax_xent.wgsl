@@ -188,11 +188,12 @@ fn probabilities_row(i: u32) {
 
 @compute @workgroup_size(64)
 fn xent_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    enter(gid.z);
     let i = thread_index(gid, nwg);
     if i >= cur.rows {
         return;
     }
-    let y = labels[row_index[cur.row_offset + i]];
+    let y = labels[row_index[batch_slot(i)]];
     switch hyp.loss_output {
         case 1u: {
             sigmoid_row(i, y);
@@ -214,7 +215,8 @@ var<workgroup> partial_sums: array<f32, 256>;
 // Σ_i n_i / D into `losses[loss_slot]`: one workgroup, strided partial sums, then a tree reduction
 // (a fixed order, so the result does not depend on scheduling).
 @compute @workgroup_size(256)
-fn loss_reduce(@builtin(local_invocation_index) li: u32) {
+fn loss_reduce(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: vec3<u32>) {
+    enter(wid.z);
     var s = 0.0;
     for (var i = li; i < cur.rows; i += 256u) {
         s += work[hyp.scratch_off + i];
@@ -227,7 +229,8 @@ fn loss_reduce(@builtin(local_invocation_index) li: u32) {
         }
         workgroupBarrier();
     }
-    if li == 0u {
+    // A batch-level member (batch_loss.wgsl) writes its own loss.
+    if li == 0u && hyp.loss_output < 3u {
         losses[cur.loss_slot] = partial_sums[0] * cur.inv_denom;
     }
 }

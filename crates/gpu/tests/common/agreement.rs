@@ -2,6 +2,7 @@
 //! (`parity.rs`) and the browser ones (`browser.rs`). Why these bounds: see `parity.rs`.
 
 /// Optimizer steps each training case runs.
+#[allow(dead_code)] // parity.rs and browser.rs use it; side_by_side.rs trains to the end.
 pub const STEPS: u64 = 200;
 /// Parameters and per-step losses, relative to their scale.
 pub const TOL: f64 = 1e-4;
