@@ -39,6 +39,17 @@ pub struct Session {
     pub files: MemorySource,
 }
 
+impl Session {
+    /// The WebGPU device when this session trains on it (sweeps use it too).
+    #[cfg(feature = "gpu")]
+    pub fn gpu_context(&self) -> Option<imlab_gpu::GpuContext> {
+        match &self.backend {
+            Backend::Gpu(g) => Some(g.context()),
+            Backend::Cpu => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Controller {
     pub ui: Ui,

@@ -42,6 +42,11 @@ impl GpuBackend {
         self.ctx.adapter_label()
     }
 
+    /// The device, for work beside the live experiment (sweeps train side by side on it).
+    pub fn context(&self) -> GpuContext {
+        self.ctx.clone()
+    }
+
     /// Uploads `lab`'s data and current state; called for every new experiment (reset, new data).
     pub fn prepare(&mut self, lab: &Lab) -> Result<(), String> {
         self.trainer = None;

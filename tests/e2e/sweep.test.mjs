@@ -2,6 +2,7 @@
 // is byte for byte the file `imlab sweep` writes for the same base link, methods, seeds and epochs;
 // Cancel stops mid-sweep and keeps the finished runs; a paper preset gives the CLI preset's file.
 //
+// The panel trains on the CPU path here ("Train on": CPU); WebGPU sweeps are in sweep-gpu.test.mjs.
 // The expected files come from the native CLI (target/debug/imlab, built by `cargo build -p
 // imlab-cli` if missing). Byte equality holds because both train on the engine's CPU path, which is
 // bit-identical native and wasm32, and write rows with the same engine code.
@@ -40,6 +41,8 @@ async function openSweep() {
   const app = await openApp();
   await byId(app.page, 'step').waitFor({ timeout: 30_000 });
   await byId(app.page, 'sweep').scrollIntoViewIfNeeded();
+  // Byte equality with the CLI needs the CPU path (WebGPU sweeps: sweep-gpu.test.mjs).
+  await byId(app.page, 'sweep-backend').selectOption('cpu');
   return app;
 }
 
@@ -69,6 +72,7 @@ test('a 3 methods × 3 seeds sweep completes with table and plot, and exports th
       { timeout: 180_000 },
     );
     assert.equal(await byId(page, 'sweep-progress').evaluate((p) => p.value), 1, 'progress bar full');
+    assert.match(await byId(page, 'sweep-backend-note').textContent(), /CPU path: the same numbers, byte for byte, as imlab sweep/);
 
     // Table: one row per method, 3 seeds each, five scores with mean, sd and interval.
     const table = byId(page, 'sweep-table');

@@ -20,6 +20,17 @@
 //! Lower level: [`schedule`] + [`GpuTrainer::run_steps`] run any steps with the loss set by
 //! [`GpuTrainer::set_loss`] and the range of [`GpuTrainer::set_trainable`].
 //!
+//! Side by side: [`GpuTrainer::side_by_side`] holds up to [`MAX_MEMBERS`] experiments that share the
+//! network's shape, optimizer family and batch size ([`compatible`]) and trains them all with one
+//! dispatch per kernel and step (the member is the grid's z); [`SideBySide`] drives such a group
+//! to the end, adopting every member's state into its `Experiment` after each submission:
+//!
+//! ```ignore
+//! let mut group = SideBySide::new(&ctx, experiments)?;   // seeds, losses, samplers, schedules
+//! group.run_to_end(32).await?;                           // 32 steps per member and submission
+//! for trained in group.into_results() { /* Ok(Experiment) or the divergence message */ }
+//! ```
+//!
 //! The futures returned by `read_state`, `read_losses` and `predict_proba` borrow nothing (the
 //! work is submitted when the method is called), so a trainer kept in a `RefCell` need not stay
 //! borrowed across the `.await`. Every failure is a [`GpuError`]; nothing panics on a GPU error

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::components::sweep::methods;
 use crate::runner::Controller;
-use crate::sweep_runner::SweepJob;
+use crate::sweep_runner::{SweepBackend, SweepJob};
 use confusion::MiniConfusion;
 use table::{lines, CompareTable};
 
@@ -109,7 +109,7 @@ pub fn ComparePanel() -> impl IntoView {
                 axes: Vec::new(),
                 seeds: vec![seed],
             };
-            job.start(ctl, grid)?;
+            job.start(ctl, grid, SweepBackend::WebGpu)?;
             Ok(format!(
                 "B = A with {what}; both seed {seed}, {epochs} epochs, same data and split."
             ))
@@ -186,6 +186,7 @@ pub fn ComparePanel() -> impl IntoView {
                 <progress data-testid="compare-progress" max="1" prop:value=move || job.view.with(|v| v.progress)></progress>
                 <span class="compare-what" data-testid="compare-what">{move || described.get()}</span>
             </div>
+            <p class="tools-note" data-testid="compare-backend-note" hidden=move || job.view.with(|v| v.backend.is_empty())>{move || job.view.with(|v| v.backend.clone())}</p>
             {result}
         </section>
     }

@@ -18,7 +18,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::runner::Controller;
-use crate::sweep_runner::SweepJob;
+use crate::sweep_runner::{SweepBackend, SweepJob};
 use export::{data_url, results};
 use plot::{draw_strips, Strip};
 use table::{SweepTable, TABLE_SCORES};
@@ -127,6 +127,7 @@ pub fn SweepPanel() -> impl IntoView {
         "focal".to_string(),
     ]);
     let seeds = RwSignal::new("5".to_string());
+    let backend = RwSignal::new(SweepBackend::WebGpu);
     let epochs = RwSignal::new("20".to_string());
     let message = RwSignal::new(None::<String>);
     let command = RwSignal::new(None::<String>);
@@ -150,7 +151,7 @@ pub fn SweepPanel() -> impl IntoView {
         match build_grid(ctl, &req) {
             Ok(grid) => {
                 command.set(Some(cli_command(&req, &grid)));
-                match job.start(ctl, grid) {
+                match job.start(ctl, grid, backend.get_untracked()) {
                     Ok(()) => message.set(None),
                     Err(e) => message.set(Some(e)),
                 }
@@ -255,7 +256,7 @@ pub fn SweepPanel() -> impl IntoView {
 
     view! {
         <section class="panel tools-panel sweep-panel" aria-labelledby="sweep-title" data-testid="sweep">
-            <h2 id="sweep-title">"Sweep " <span class="sub">"(methods × seeds, CPU path)"</span></h2>
+            <h2 id="sweep-title">"Sweep " <span class="sub">"(methods × seeds)"</span></h2>
             <div class="tools-form">
                 <div class="field">
                     <label for="sweep-preset">"Preset"</label>
@@ -275,6 +276,15 @@ pub fn SweepPanel() -> impl IntoView {
                     <label for="sweep-epochs">"Epochs"</label>
                     <input id="sweep-epochs" data-testid="sweep-epochs" type="number" min="1" size="5" prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
                 </div>
+                <div class="field">
+                    <label for="sweep-backend" title="WebGPU trains up to 16 runs side by side in one dispatch; the CPU path gives the same bytes as imlab sweep">"Train on"</label>
+                    <select id="sweep-backend" data-testid="sweep-backend" on:change=move |ev| {
+                        backend.set(if event_target_value(&ev) == "cpu" { SweepBackend::Cpu } else { SweepBackend::WebGpu });
+                    }>
+                        <option value="webgpu" selected=move || backend.get() == SweepBackend::WebGpu>"WebGPU, side by side"</option>
+                        <option value="cpu" selected=move || backend.get() == SweepBackend::Cpu>"CPU (same bytes as imlab sweep)"</option>
+                    </select>
+                </div>
                 <div class="buttons">
                     <button class="primary" data-testid="sweep-run" disabled=running on:click=run>"Run sweep"</button>
                     <button data-testid="sweep-cancel" disabled=move || !running() on:click=move |_| job.cancel()>"Cancel"</button>
@@ -287,6 +297,7 @@ pub fn SweepPanel() -> impl IntoView {
                 <progress data-testid="sweep-progress" max="1" prop:value=move || job.view.with(|v| v.progress)></progress>
                 <span data-testid="sweep-status" aria-live="polite">{status}</span>
             </div>
+            <p class="tools-note" data-testid="sweep-backend-note" hidden=move || job.view.with(|v| v.backend.is_empty())>{move || job.view.with(|v| v.backend.clone())}</p>
             <div class="sweep-results" hidden=move || summary.with(Option::is_none)>
                 {move || summary.get().map(|r| view! { <SweepTable groups=groups(&r)/> })}
                 <div class="plot-head">

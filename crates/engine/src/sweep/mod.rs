@@ -18,5 +18,5 @@ pub mod summary;
 pub use grid::{Grid, Method, RunSpec};
 pub use presets::Preset;
 pub use results::{Format, Results, Row};
-pub use runner::{run_one, RunOutcome, SweepRunner};
+pub use runner::{outcome_of, run_one, RunOutcome, SweepRunner};
 pub use scores::{Scores, SCORE_NAMES};

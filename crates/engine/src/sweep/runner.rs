@@ -27,10 +27,16 @@ fn score(exp: &Experiment) -> (Scores, Snapshot) {
     (scores, snap)
 }
 
-fn outcome(spec: &RunSpec, result: Result<(Scores, Snapshot)>) -> RunOutcome {
+/// The outcome of a run trained by someone else (the browser's WebGPU sweeps train runs side by
+/// side and hand each one back): scored as [`run_one`] scores, or the reason it stopped.
+pub fn outcome_of(spec: &RunSpec, trained: std::result::Result<&Experiment, String>) -> RunOutcome {
+    outcome(spec, trained.map(score))
+}
+
+fn outcome(spec: &RunSpec, result: std::result::Result<(Scores, Snapshot), String>) -> RunOutcome {
     let (scores, snapshot, error) = match result {
         Ok((s, snap)) => (s, Some(snap), None),
-        Err(e) => (Scores::default(), None, Some(e.to_string())),
+        Err(e) => (Scores::default(), None, Some(e)),
     };
     RunOutcome {
         row: Row {
@@ -53,7 +59,7 @@ pub fn run_one(spec: &RunSpec, files: &dyn DataSource) -> Row {
         exp.train_to_end()?;
         Ok(score(&exp))
     })();
-    outcome(spec, result).row
+    outcome(spec, result.map_err(|e: crate::EngineError| e.to_string())).row
 }
 
 /// A sweep run a slice at a time. Each call to [`SweepRunner::advance`] does at least one unit of
@@ -150,7 +156,8 @@ impl SweepRunner {
 
     fn finish(&mut self, result: Result<(Scores, Snapshot)>) {
         let spec = &self.runs[self.next];
-        self.finished.push(outcome(spec, result));
+        self.finished
+            .push(outcome(spec, result.map_err(|e| e.to_string())));
         self.current = None;
         self.next += 1;
     }

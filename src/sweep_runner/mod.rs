@@ -3,8 +3,13 @@
 //! (building a run's data, optimizer steps, scoring), on top of the live experiment's own frame
 //! budget. Used by the Sweep panel and by A/B comparison (a sweep of two runs).
 //!
-//! The runs train on the engine's CPU path, which is bit-identical native and wasm32, so a sweep here
-//! writes the same rows as `imlab sweep`.
+//! On the CPU path ([`SweepBackend::Cpu`]) the runs train on the engine itself, which is
+//! bit-identical native and wasm32, so a sweep here writes the same rows as `imlab sweep`. With
+//! [`SweepBackend::WebGpu`] they train side by side on the GPU ([`gpu`]), within the GPU parity
+//! bounds of those rows.
+
+#[cfg(feature = "gpu")]
+mod gpu;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,7 +38,21 @@ pub struct JobView {
     pub cancelled: bool,
     /// The grid the outcomes belong to (for the results file's sweep id and run count).
     pub grid: Option<Grid>,
+    /// Where the runs train, in words (and why, when WebGPU was wanted but is not used).
+    pub backend: String,
 }
+
+/// Where a job's runs train.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepBackend {
+    /// The engine's CPU path, a time slice per frame: the same bytes as `imlab sweep`.
+    Cpu,
+    /// Side by side on WebGPU when the session has it; otherwise the CPU path, saying why.
+    WebGpu,
+}
+
+/// What the panel says about the CPU path.
+pub const CPU_NOTE: &str = "CPU path: the same numbers, byte for byte, as imlab sweep.";
 
 struct Active {
     runner: SweepRunner,
@@ -68,11 +87,56 @@ impl SweepJob {
         *g
     }
 
-    /// Starts `grid` (replacing any job running); fails, saying why, if the grid has a bad setting.
-    pub fn start(self, ctl: Controller, grid: Grid) -> Result<(), String> {
+    /// Whether `generation` is the job running now (not cancelled or replaced).
+    fn is_current(&self, generation: u64) -> bool {
+        self.generation
+            .try_get_value()
+            .is_some_and(|g| *g.borrow() == generation)
+    }
+
+    /// The job of `generation` has pushed its last run.
+    #[cfg_attr(not(feature = "gpu"), allow(dead_code))]
+    fn finish(&self, generation: u64) {
+        if self.is_current(generation) {
+            self.view.update(|v| {
+                v.running = false;
+                v.progress = 1.0;
+            });
+        }
+    }
+
+    /// Starts `grid` on `backend` (replacing any job running); fails, saying why, if the grid has
+    /// a bad setting.
+    pub fn start(self, ctl: Controller, grid: Grid, backend: SweepBackend) -> Result<(), String> {
         let runs = grid.runs()?;
         let generation = self.next_generation();
         let total = runs.len();
+        if let Some(slot) = self.active.try_get_value() {
+            slot.borrow_mut().take();
+        }
+        #[cfg(feature = "gpu")]
+        if backend == SweepBackend::WebGpu {
+            if let Some(ctx) = ctl.with_session(|s| s.gpu_context()).flatten() {
+                self.view.set(JobView {
+                    running: true,
+                    total,
+                    grid: Some(grid),
+                    backend: format!(
+                        "WebGPU: up to {} runs train side by side in one dispatch; scores agree with imlab sweep within the GPU parity bounds (pick the CPU path for the same bytes).",
+                        gpu::GROUP
+                    ),
+                    ..JobView::default()
+                });
+                leptos::task::spawn_local(gpu::run(self, ctl, generation, runs, ctx));
+                return Ok(());
+            }
+        }
+        let backend_note = match backend {
+            SweepBackend::Cpu => CPU_NOTE.to_string(),
+            SweepBackend::WebGpu => format!(
+                "WebGPU is not in use in this session, so the runs train on the CPU. {CPU_NOTE}"
+            ),
+        };
         if let Some(slot) = self.active.try_get_value() {
             *slot.borrow_mut() = Some(Active {
                 runner: SweepRunner::new(runs),
@@ -86,6 +150,7 @@ impl SweepJob {
             outcomes: Vec::new(),
             cancelled: false,
             grid: Some(grid),
+            backend: backend_note,
         });
         schedule(self, ctl, generation);
         Ok(())
