@@ -28,7 +28,7 @@ usage:
                                   --strategy are numbered in sorted label order
   imlab sweep [--config base.json | --link URL] --methods m1,m2,... --seeds N|a..b|a..=b|s1,s2
               [--vary KEY=v1,v2,...]... [--epochs E] [--threads T] [--shard i/n] [--quiet]
-              --output results.csv|results.json
+              [--gpu] --output results.csv|results.json
                                   train every method x varied value x seed on the CPU path, in
                                   parallel; write one row per run (balanced accuracy, macro-F1,
                                   G-mean, minority recall, accuracy, AUC) and print mean, sd and
@@ -37,7 +37,10 @@ usage:
                                   (--method adds one method whose values may hold commas;
                                   --vary values may be separated by `;` instead of `,`).
                                   --seeds N means seeds 0 to N-1; a..b excludes b.
-                                  --shard i/n runs the runs whose index is i modulo n
+                                  --shard i/n runs the runs whose index is i modulo n.
+                                  --gpu trains up to 32 runs side by side on the GPU (one
+                                  dispatch per kernel; scores within the GPU parity bounds of
+                                  the CPU rows, not byte-identical)
   imlab sweep --preset NAME [--seeds ...] [--epochs E] [--threads T] [--shard i/n] --output F
                                   run a paper preset (buda-step-digits, menon-two-gaussians,
                                   longtail-digits; docs/paper-presets.md), as the app's

@@ -481,3 +481,41 @@ fn presets_run_their_grid_and_refuse_other_settings() {
         &["leave out --methods"],
     );
 }
+
+/// `--gpu` trains the same grid side by side on the GPU (lavapipe in CI): the same runs in the same
+/// order, the same confusion-based scores (the GPU parity bounds keep the test predictions equal)
+/// and AUC within 1e-4. Two network shapes and two learning rates make several groups. Without a
+/// GPU the test fails, unless `IMLAB_ALLOW_NO_GPU=1` (as the GPU crate's tests).
+#[test]
+fn gpu_sweep_has_the_cpu_rows_within_the_parity_bounds() {
+    let dir = scratch("sweep_gpu");
+    sweep(&dir, &["--output", "cpu.csv"]);
+    let mut args: Vec<&str> = GRID.to_vec();
+    args.extend_from_slice(&["--gpu", "--output", "gpu.csv"]);
+    let o = common::imlab(&dir, &args);
+    if !o.ok && std::env::var("IMLAB_ALLOW_NO_GPU").as_deref() == Ok("1") {
+        eprintln!("IMLAB_ALLOW_NO_GPU=1: skipping ({})", o.stderr.trim());
+        return;
+    }
+    assert!(o.ok, "imlab sweep --gpu failed:\n{}", o.stderr);
+    let (cpu, gpu) = (cells(&read(&dir, "cpu.csv")), cells(&read(&dir, "gpu.csv")));
+    assert_eq!(gpu[0], cpu[0], "same columns");
+    assert_eq!(gpu.len(), cpu.len(), "same runs");
+    let col = |name: &str| cpu[0].iter().position(|h| h == name).unwrap();
+    let scores = col("seed") + 1..col("error");
+    for (g, c) in gpu[1..].iter().zip(&cpu[1..]) {
+        for name in ["sweep_id", "run", "method", "optimizer.lr", "seed", "error"] {
+            assert_eq!(g[col(name)], c[col(name)], "{name} of run {}", c[1]);
+        }
+        for j in scores.clone() {
+            let (a, b): (f64, f64) = (g[j].parse().unwrap(), c[j].parse().unwrap());
+            let tol = if cpu[0][j] == "auc" { 1e-4 } else { 1e-9 };
+            assert!(
+                (a - b).abs() <= tol,
+                "run {} {}: GPU {a}, CPU {b}",
+                c[1],
+                cpu[0][j]
+            );
+        }
+    }
+}

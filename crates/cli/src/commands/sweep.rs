@@ -23,7 +23,7 @@ pub fn main(argv: &[String]) -> Result<(), String> {
             "config", "link", "methods", "method", "seeds", "vary", "epochs", "threads", "shard",
             "output", "preset",
         ],
-        &["quiet"],
+        &["quiet", "gpu"],
     )?;
     let output = args
         .get("output")
@@ -130,13 +130,18 @@ fn run_grid(args: &Args, output: &str, format: Format, grid: Grid) -> Result<(),
     let quiet = args.has("quiet");
     if !quiet {
         eprintln!(
-            "sweep {}: {} of {total} runs{} on {threads} thread(s)",
+            "sweep {}: {} of {total} runs{} {}",
             grid.sweep_id(),
             mine.len(),
             if shards > 1 {
                 format!(" (shard {shard}/{shards})")
             } else {
                 String::new()
+            },
+            if args.has("gpu") {
+                "side by side on the GPU".to_string()
+            } else {
+                format!("on {threads} thread(s)")
             }
         );
     }
@@ -161,7 +166,11 @@ fn run_grid(args: &Args, output: &str, format: Format, grid: Grid) -> Result<(),
             ),
         }
     };
-    let rows = run_all(&mine, &bundled::files(), threads, &progress);
+    let rows = if args.has("gpu") {
+        crate::sweep::gpu::run_all_gpu(&mine, &bundled::files(), &progress)?
+    } else {
+        run_all(&mine, &bundled::files(), threads, &progress)
+    };
     let results = Results {
         sweep_id: grid.sweep_id(),
         runs_total: total,

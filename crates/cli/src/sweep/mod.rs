@@ -4,5 +4,6 @@
 
 pub mod bundled;
 pub mod execute;
+pub mod gpu;
 
 pub use imlab_engine::sweep::{grid, results, summary};
