@@ -97,3 +97,49 @@ test('without WebGPU the CPU path trains, with a visible notice', async () => {
     await app.close();
   }
 });
+
+test('keyboard: space plays and pauses, → steps once, r resets; keys typed into a field stay there', async () => {
+  const app = await openApp({ webgpu: false });
+  const { page } = app;
+  const step = () => readInt(page, 'step');
+  try {
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent.replace(/\D/g, '')) > 20, null, {
+      timeout: 30_000,
+    });
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press(' ');
+    await page.waitForTimeout(300);
+    const paused = await step();
+    await page.waitForTimeout(800);
+    assert.equal(await step(), paused, 'space pauses');
+
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((s) => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) === s + 1, paused, {
+      timeout: 10_000,
+    });
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((s) => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) === s + 2, paused, {
+      timeout: 10_000,
+    });
+
+    // A space typed into a text field is text, not Play.
+    await byId(page, 'sweep-seeds').fill('');
+    await byId(page, 'sweep-seeds').type('1 2');
+    assert.equal(await byId(page, 'sweep-seeds').inputValue(), '1 2');
+    await page.waitForTimeout(600);
+    assert.equal(await step(), paused + 2, 'still paused after typing a space into a field');
+
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('r');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) === 0, null, {
+      timeout: 10_000,
+    });
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]').textContent.replace(/\D/g, '')) > 5, null, {
+      timeout: 20_000,
+    });
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});
