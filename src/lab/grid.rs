@@ -54,6 +54,12 @@ impl DecisionGrid {
         grid
     }
 
+    /// Whether `(x, y)` lies inside the square domain.
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        let inside = |v: f64, lo: f64| v >= lo && v <= lo + self.span;
+        inside(x, self.x_min) && inside(y, self.y_min)
+    }
+
     fn cell_centre(&self, row: usize, col: usize) -> (f64, f64) {
         let step = self.span / self.size as f64;
         let x = self.x_min + (col as f64 + 0.5) * step;

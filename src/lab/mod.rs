@@ -62,8 +62,10 @@ impl Lab {
         let plane = Plane::for_data(&exp.data);
         let mut marks = Marks::new(&exp.train, &exp.test, &exp.resampled, &plane);
         marks.added = exp.edits.added;
-        let bounds = plane_bounds(&marks);
-        let mut grid = DecisionGrid::around(&bounds, GRID_SIZE);
+        let mut grid = DecisionGrid::around(&plane_bounds(&marks), GRID_SIZE);
+        if let Some(wider) = bounds_showing_added(&marks, &grid) {
+            grid = DecisionGrid::around(&wider, GRID_SIZE);
+        }
         if !plane.shows_boundary() {
             // The model takes more than two inputs: there is no plane of its inputs to evaluate.
             grid.points.clear();
@@ -260,6 +262,26 @@ fn plane_bounds(marks: &Marks) -> Vec<(f64, f64)> {
     b.iter()
         .map(|&(lo, hi)| if lo <= hi { (lo, hi) } else { (-1.0, 1.0) })
         .collect()
+}
+
+/// [`plane_bounds`] widened to the added points that lie outside `view` (points a link placed far
+/// from the data), or `None` when the view shows them all. A click always lands inside the view,
+/// so adding a point by hand still never moves it.
+fn bounds_showing_added(marks: &Marks, view: &DecisionGrid) -> Option<Vec<(f64, f64)>> {
+    let added = &marks.train[marks.first_added()..];
+    let outside: Vec<_> = added
+        .iter()
+        .filter(|m| m.x.is_finite() && m.y.is_finite() && !view.contains(m.x, m.y))
+        .collect();
+    if outside.is_empty() {
+        return None;
+    }
+    let mut b = plane_bounds(marks);
+    for m in outside {
+        b[0] = (b[0].0.min(m.x), b[0].1.max(m.x));
+        b[1] = (b[1].0.min(m.y), b[1].1.max(m.y));
+    }
+    Some(b)
 }
 
 #[cfg(test)]

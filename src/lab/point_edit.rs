@@ -127,4 +127,17 @@ mod tests {
         let edited = Lab::new(with_point_added(lab.config(), 0, x, y, g.span)).unwrap();
         assert_eq!(edited.grid(), &g);
     }
+
+    #[test]
+    fn a_point_a_link_placed_far_away_widens_the_view_to_show_it() {
+        let lab = Lab::new(ExperimentConfig::default()).unwrap();
+        let far = Lab::new(with_point_added(lab.config(), 1, 40.0, -25.0, 1.0)).unwrap();
+        let g = far.grid();
+        assert!(!lab.grid().contains(40.0, -25.0));
+        assert!(g.contains(40.0, -25.0), "the view shows the far point: {g:?}");
+        // The data is still in view.
+        for m in &lab.marks().train {
+            assert!(g.contains(m.x, m.y));
+        }
+    }
 }
