@@ -28,6 +28,8 @@ pub struct Ui {
     /// An experiment (from a link or a saved session) that names an uploaded CSV file this browser
     /// does not have: the page asks for the file and applies it once the same file is dropped.
     pub data_needed: RwSignal<Option<ExperimentConfig>>,
+    /// Said under the plot when a change of data dropped the point edits made on the previous data.
+    pub edits_dropped: RwSignal<Option<String>>,
 }
 
 impl Ui {
@@ -42,6 +44,7 @@ impl Ui {
             revision: RwSignal::new(0),
             config: RwSignal::new(ExperimentConfig::default()),
             data_needed: RwSignal::new(None),
+            edits_dropped: RwSignal::new(None),
         }
     }
 

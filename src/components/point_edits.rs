@@ -37,7 +37,9 @@ pub fn edit_at(ctl: Controller, class: Option<usize>, u: f64, v: f64, shift: boo
         })
         .flatten();
     if let Some(config) = next {
-        ctl.apply_config(config);
+        if ctl.apply_config(config) {
+            ctl.ui.edits_dropped.set(None);
+        }
     }
 }
 
@@ -136,6 +138,10 @@ pub fn PointEditBar(edit_class: RwSignal<Option<usize>>) -> impl IntoView {
                 </div>
                 <p class="edit-hint" data-testid="edit-hint">{hint}</p>
             </Show>
+            <p class="edit-dropped-note" data-testid="edits-dropped-note" role="status"
+                hidden=move || ctl.ui.edits_dropped.with(Option::is_none)>
+                {move || ctl.ui.edits_dropped.get()}
+            </p>
             <div class="edit-summary">
                 <span data-testid="edits-count" data-count=move || edits.get().len().to_string()>{count_text}</span>
                 <button type="button" data-testid="edits-clear"

@@ -20,7 +20,9 @@ pub use curves::{operating_point, Curves};
 pub use grid::{DecisionGrid, GRID_SIZE};
 pub use internals::SamplerInternals;
 pub use marks::{Mark, Marks};
-pub use point_edit::{with_point_added, with_point_removed, without_edits};
+pub use point_edit::{
+    drop_edits_on_new_data, dropped_note, with_point_added, with_point_removed, without_edits,
+};
 pub use projection::Plane;
 pub use ratio::{
     minority_ratio, ratio_label, with_minority_ratio, RATIO_MAX, RATIO_MIN, RATIO_STEP,

@@ -66,6 +66,28 @@ pub fn without_edits(config: &ExperimentConfig) -> ExperimentConfig {
     next
 }
 
+/// Point edits name coordinates of one data set: when `next` draws its rows from other data than
+/// `current` (another generator, file, label column, feature choice or standardization), its edits
+/// are dropped. Returns how many were. Class sizes, noise and the seed keep the edits: the plane is
+/// the same.
+pub fn drop_edits_on_new_data(current: &ExperimentConfig, next: &mut ExperimentConfig) -> usize {
+    let (a, b) = (&current.dataset, &next.dataset);
+    if a.generator == b.generator && a.source == b.source {
+        return 0;
+    }
+    std::mem::take(&mut next.dataset.edits).len()
+}
+
+/// What the page says when [`drop_edits_on_new_data`] dropped `n` edits.
+pub fn dropped_note(n: usize) -> String {
+    let what = if n == 1 {
+        "point edit was"
+    } else {
+        "point edits were"
+    };
+    format!("{n} {what} cleared: they were made on the previous data.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,12 +151,34 @@ mod tests {
     }
 
     #[test]
+    fn new_data_drops_the_edits_other_settings_keep_them() {
+        let lab = Lab::new(ExperimentConfig::default()).unwrap();
+        let edited = with_point_added(lab.config(), 1, 0.5, 0.25, 4.8);
+        let mut same = edited.clone();
+        same.seed += 1;
+        same.dataset.noise *= 2.0;
+        assert_eq!(drop_edits_on_new_data(&edited, &mut same), 0);
+        assert_eq!(same.dataset.edits.len(), 1);
+        let mut other = edited.clone();
+        other.dataset.generator = imlab_engine::dataset::Generator::Spiral;
+        assert_eq!(drop_edits_on_new_data(&edited, &mut other), 1);
+        assert!(other.dataset.edits.is_empty());
+        assert_eq!(
+            dropped_note(1),
+            "1 point edit was cleared: they were made on the previous data."
+        );
+    }
+
+    #[test]
     fn a_point_a_link_placed_far_away_widens_the_view_to_show_it() {
         let lab = Lab::new(ExperimentConfig::default()).unwrap();
         let far = Lab::new(with_point_added(lab.config(), 1, 40.0, -25.0, 1.0)).unwrap();
         let g = far.grid();
         assert!(!lab.grid().contains(40.0, -25.0));
-        assert!(g.contains(40.0, -25.0), "the view shows the far point: {g:?}");
+        assert!(
+            g.contains(40.0, -25.0),
+            "the view shows the far point: {g:?}"
+        );
         // The data is still in view.
         for m in &lab.marks().train {
             assert!(g.contains(m.x, m.y));

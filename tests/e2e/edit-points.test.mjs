@@ -243,3 +243,34 @@ test('a tampered edit in a link is named; data with many features turns editing 
     await app.close();
   }
 });
+
+test('changing the data in Setup clears the point edits made on the old data, and says so', async () => {
+  const app = await openApp({ hash: '#v=2&backend=cpu&dataset.edits.add=[1:0.5:0.25,1:0.6:0.3]' });
+  const { page } = app;
+  try {
+    await ready(page);
+    assert.equal(await byId(page, 'edits-count').getAttribute('data-count'), '2');
+    assert.equal(await byId(page, 'edits-dropped-note').isVisible(), false);
+    // Another noise level keeps them: the plane is the same.
+    await byId(page, 'field-dataset-noise').fill('0.25');
+    await byId(page, 'field-dataset-noise').dispatchEvent('change');
+    await page.waitForFunction(() => JSON.parse(window.imlab.snapshot()).config.dataset.noise === 0.25, null, { timeout: 10_000 });
+    assert.equal(nAdd(await snapshot(page)), 2, 'a noise change keeps the edits');
+    // Another generator is other data: the edits go, with a note.
+    await byId(page, 'field-dataset-generator').selectOption('spiral');
+    await page.waitForFunction(() => location.hash.includes('dataset.generator=spiral'), null, { timeout: 10_000 });
+    await waitForEdits(page, 0, 0);
+    await byId(page, 'edits-dropped-note').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await byId(page, 'edits-dropped-note').innerText(), '2 point edits were cleared: they were made on the previous data.');
+    assert.ok(!(await page.evaluate(() => location.hash)).includes('dataset.edits'), 'the link has no edits');
+    // The next edit by hand retires the note.
+    await byId(page, 'edit-class-0').click();
+    const box = await byId(page, 'decision-boundary').boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await waitForEdits(page, 1, 0);
+    await page.waitForFunction(() => document.querySelector('[data-testid="edits-dropped-note"]').hidden, null, { timeout: 10_000 });
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});

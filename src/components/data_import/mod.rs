@@ -256,7 +256,14 @@ pub fn DataPanel() -> impl IntoView {
             subsample: None,
             features: options.features.clone(),
         };
+        let current = ctl.ui.config.get_untracked();
+        let dropped = crate::lab::drop_edits_on_new_data(&current, &mut config);
         if ctl.apply_config(config) {
+            if dropped > 0 {
+                ctl.ui
+                    .edits_dropped
+                    .set(Some(crate::lab::dropped_note(dropped)));
+            }
             import.error.set(None);
             import.applied.set(Some(format!(
                 "Training on {}. The link names it by its content hash; whoever opens the link is asked for the same file.",

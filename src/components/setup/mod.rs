@@ -40,7 +40,7 @@ impl SetupCtx {
 
     /// Applies an edited config, or explains why not (keeping the running experiment).
     pub fn commit(self, next: Value) {
-        let cfg = match edit::parse(&next) {
+        let mut cfg = match edit::parse(&next) {
             Ok(cfg) => cfg,
             Err(e) => return self.refuse(format!("not applied: {e}")),
         };
@@ -48,7 +48,13 @@ impl SetupCtx {
             self.draft.set(next);
             return self.refuse(format!("{e}. Training goes on with the previous settings."));
         }
+        let current = self.ctl.ui.config.get_untracked();
+        let dropped = crate::lab::drop_edits_on_new_data(&current, &mut cfg);
         if self.ctl.apply_config(cfg) {
+            if dropped > 0 {
+                let note = crate::lab::dropped_note(dropped);
+                self.ctl.ui.edits_dropped.set(Some(note));
+            }
             self.error.set(None);
             self.ctl.ui.playing.set(true);
         } else {
