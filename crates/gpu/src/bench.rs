@@ -1,6 +1,7 @@
 //! GPU against CPU in one run, on the same inputs: training throughput (the engine's step against
-//! [`GpuTrainer::run_steps`]), decision-grid prediction latency including upload and readback, and
-//! exact k-NN. Native only (it blocks on the GPU and uses wall-clock time); `imlab bench` and
+//! [`GpuTrainer::run_steps`]), the throughput of several trainings side by side in one dispatch
+//! ([`GpuTrainer::run_side_by_side`]) against the same trainings one after another on the CPU,
+//! decision-grid prediction latency including upload and readback, and exact k-NN. Native only (it blocks on the GPU and uses wall-clock time); `imlab bench` and
 //! `cargo run -p imlab-gpu --example bench` print [`run`]'s table.
 //!
 //! Timings measured in a debug build (engine at opt-level 0) say little; use an optimized build.
@@ -14,7 +15,11 @@ use imlab_engine::neighbors::kneighbors;
 use imlab_engine::optim::OptimizerSpec;
 use imlab_engine::rng::Rng;
 
-use crate::{GpuContext, GpuNeighbors, GpuTrainer, Result, TrainerSetup};
+use crate::{GpuContext, GpuError, GpuNeighbors, GpuTrainer, MemberSteps, Result, TrainerSetup};
+
+/// GPU steps per member of the side-by-side rows: at 32 members this is 32 times the samples of
+/// one training, so fewer steps than `gpu_steps` keep the run short on a software adapter.
+const SIDE_BY_SIDE_STEPS: usize = 200;
 
 /// Sizes of the benchmark; the defaults are the ones the project reports.
 #[derive(Clone, Debug)]
@@ -25,6 +30,12 @@ pub struct BenchOptions {
     pub cpu_steps: usize,
     /// GPU steps, all in one submission.
     pub gpu_steps: usize,
+    /// Member counts of the side-by-side rows (2-32-32-2 MLP, `batch`), each at most
+    /// [`crate::MAX_MEMBERS`]; empty: no such rows.
+    pub side_by_side_members: Vec<usize>,
+    /// GPU steps of every member in the side-by-side rows, all in one submission. On the CPU each
+    /// of the trainings runs `cpu_steps`.
+    pub side_by_side_steps: usize,
     pub grid_points: usize,
     /// Rows of the k-NN data (each row queries all rows).
     pub knn_rows: usize,
@@ -38,6 +49,8 @@ impl Default for BenchOptions {
             batch: 256,
             cpu_steps: 100,
             gpu_steps: 500,
+            side_by_side_members: vec![1, 8, 32],
+            side_by_side_steps: SIDE_BY_SIDE_STEPS,
             grid_points: 65_536,
             knn_rows: 4096,
             knn_k: 5,
@@ -60,6 +73,18 @@ pub fn run_on(ctx: &GpuContext, o: &BenchOptions) -> Result<String> {
             hidden[0], hidden[1], o.batch
         );
         rows.push(Row::rate(name, "samples/s", cpu, gpu));
+    }
+    let mut per_step = Vec::new();
+    let mut dispatches = 0;
+    for &m in &o.side_by_side_members {
+        let r = side_by_side_training(ctx, o, m)?;
+        let name = format!(
+            "train 2-32-32-2, batch {}, {m} side by side (CPU: {m} in turn, 1 thread)",
+            o.batch
+        );
+        rows.push(Row::rate(name, "samples/s", r.cpu, r.gpu));
+        per_step.push((m, r.gpu_step_s));
+        dispatches = r.dispatches_per_step;
     }
     let (cpu, gpu) = grid_prediction(ctx, o)?;
     rows.push(Row::time(
@@ -84,6 +109,10 @@ pub fn run_on(ctx: &GpuContext, o: &BenchOptions) -> Result<String> {
             "| {} | {} | {} | {:.2}x |\n",
             r.name, r.cpu, r.gpu, r.speedup
         ));
+    }
+    if !per_step.is_empty() {
+        out.push('\n');
+        out.push_str(&side_by_side_notes(&per_step, dispatches));
     }
     Ok(out)
 }
@@ -152,17 +181,7 @@ fn training(
     let mut mlp = Mlp::new(&spec, d, k, &mut rng);
     let opt = OptimizerSpec::default();
     let steps = o.cpu_steps.max(o.gpu_steps);
-    let per_epoch = o.train_rows / o.batch;
-    let batches: Vec<u32> = (0..steps.div_ceil(per_epoch))
-        .flat_map(|e| rng.fork("epoch", e as u64).permutation(o.train_rows))
-        .map(|i| i as u32)
-        .collect::<Vec<_>>()
-        .chunks(o.batch)
-        .filter(|c| c.len() == o.batch)
-        .take(steps)
-        .flatten()
-        .copied()
-        .collect();
+    let batches = batch_rows(&mut rng, o.train_rows, o.batch, steps);
     let scalars: Vec<_> = (1..=steps as u64).map(|t| opt.scalars(t)).collect();
     let state = TrainState {
         step: 0,
@@ -207,6 +226,179 @@ fn training(
     );
     let cpu = (o.cpu_steps * o.batch) as f64 / t.elapsed().as_secs_f64();
     Ok((cpu, gpu))
+}
+
+/// `steps` mini-batches of `batch` row indices, step-major: a fresh permutation of the `n` rows
+/// each epoch, the last partial batch dropped.
+fn batch_rows(rng: &mut Rng, n: usize, batch: usize, steps: usize) -> Vec<u32> {
+    let per_epoch = (n / batch).max(1);
+    (0..steps.div_ceil(per_epoch))
+        .flat_map(|e| rng.fork("epoch", e as u64).permutation(n))
+        .map(|i| i as u32)
+        .collect::<Vec<_>>()
+        .chunks(batch)
+        .filter(|c| c.len() == batch)
+        .take(steps)
+        .flatten()
+        .copied()
+        .collect()
+}
+
+/// One side-by-side row: samples per second summed over the members, and the GPU's wall-clock
+/// seconds per step (all members).
+struct SideBySideRate {
+    cpu: f64,
+    gpu: f64,
+    gpu_step_s: f64,
+    dispatches_per_step: usize,
+}
+
+/// `members` trainings of the 2-32-32-2 MLP on the same rows, each with its own initial weights and
+/// batch order: on the GPU side by side in one trainer (`side_by_side_steps` steps of every member
+/// in one submission, one dispatch per kernel and step for all of them), on the CPU path one after
+/// another on one thread (`cpu_steps` each), which is how the engine runs several trainings.
+fn side_by_side_training(
+    ctx: &GpuContext,
+    o: &BenchOptions,
+    members: usize,
+) -> Result<SideBySideRate> {
+    let (d, k) = (2, 2);
+    let mut rng = Rng::from_seed(2024);
+    let (x, y) = synthetic(o.train_rows, d, k, &mut rng);
+    let spec = ModelSpec {
+        hidden: vec![32, 32],
+        activation: Activation::Relu,
+        ..ModelSpec::default()
+    };
+    let opt = OptimizerSpec::default();
+    let steps = o.cpu_steps.max(o.side_by_side_steps);
+    let scalars: Vec<_> = (1..=steps as u64).map(|t| opt.scalars(t)).collect();
+    let mut runs: Vec<(Mlp, Vec<u32>)> = (0..members)
+        .map(|m| {
+            let mut r = rng.fork("member", m as u64);
+            let mlp = Mlp::new(&spec, d, k, &mut r);
+            let batches = batch_rows(&mut r, o.train_rows, o.batch, steps);
+            (mlp, batches)
+        })
+        .collect();
+    let states: Vec<TrainState> = runs
+        .iter()
+        .map(|(mlp, _)| TrainState {
+            step: 0,
+            params: mlp.params.clone(),
+            opt_state: vec![0.0; mlp.n_params() * opt.state_per_param()],
+        })
+        .collect();
+    let setups: Vec<TrainerSetup<'_>> = runs
+        .iter()
+        .zip(&states)
+        .map(|((mlp, _), state)| TrainerSetup {
+            layers: &mlp.layers,
+            activation: mlp.activation,
+            optimizer: &opt,
+            batch: o.batch,
+            train_x: &x,
+            train_y: &y,
+            n_features: d,
+            n_classes: k,
+            state,
+            head: mlp.head,
+            tau_normalization: None,
+            prediction_scale: 1.0,
+        })
+        .collect();
+    let mut trainer = GpuTrainer::from_setups(ctx, &setups)?;
+    let plans = |n: usize| -> Vec<MemberSteps> {
+        runs.iter()
+            .map(|(_, batches)| MemberSteps {
+                batches: batches[..n * o.batch].to_vec(),
+                scalars: scalars[..n].to_vec(),
+            })
+            .collect()
+    };
+    // Warm-up, as in `training`.
+    trainer.run_side_by_side(&plans(2))?;
+    pollster::block_on(trainer.read_member_losses())?;
+    let n = o.side_by_side_steps;
+    let timed = plans(n);
+    let t = Instant::now();
+    trainer.run_side_by_side(&timed)?;
+    let losses = pollster::block_on(trainer.read_member_losses())?;
+    let gpu_s = t.elapsed().as_secs_f64();
+    // Every member must have taken every step: a figure for work not done would flatter the GPU.
+    for (m, l) in losses.iter().enumerate() {
+        if l.len() != n || l.iter().any(|v| !v.is_finite()) {
+            return Err(GpuError::Readback(format!(
+                "side-by-side member {m} returned {} finite losses for {n} steps",
+                l.iter().filter(|v| v.is_finite()).count()
+            )));
+        }
+    }
+    let dispatches_per_step = trainer.dispatches_per_step();
+
+    let t = Instant::now();
+    for (mlp, batches) in &mut runs {
+        let rows = &batches[..o.cpu_steps * o.batch];
+        cpu_train(mlp, &opt, &x, &y, d, k, rows, o.batch);
+    }
+    let cpu_s = t.elapsed().as_secs_f64();
+    let samples = |steps: usize| (members * steps * o.batch) as f64;
+    Ok(SideBySideRate {
+        cpu: samples(o.cpu_steps) / cpu_s,
+        gpu: samples(n) / gpu_s,
+        gpu_step_s: gpu_s / n as f64,
+        dispatches_per_step,
+    })
+}
+
+/// What the side-by-side rows mean and what bounds them: a straight line through the GPU's seconds
+/// per step at the fewest and the most members splits a step into a part paid once whatever the
+/// member count (submission, dispatch, each kernel's fixed latency) and a part each member adds
+/// (its arithmetic and memory traffic).
+fn side_by_side_notes(per_step: &[(usize, f64)], dispatches: usize) -> String {
+    let mut out = format!(
+        "Side by side: the GPU figure sums the samples/s of M trainings (own initial weights and \
+         batch order) held by one trainer, {dispatches} dispatches per step whatever M (the member \
+         is the grid's z), so what a step costs once is shared by all M. The CPU figure is the \
+         same M trainings one after another on one engine thread (the CPU path trains one run per \
+         thread).\n"
+    );
+    let first = per_step.iter().min_by_key(|p| p.0);
+    let last = per_step.iter().max_by_key(|p| p.0);
+    let (Some(&(m1, t1)), Some(&(m2, t2))) = (first, last) else {
+        return out;
+    };
+    if m2 == m1 {
+        return out;
+    }
+    let per_member = (t2 - t1) / (m2 - m1) as f64;
+    let fixed = t1 - per_member * m1 as f64;
+    let us = |s: f64| 1e6 * s;
+    out.push_str(&format!(
+        "GPU time per step ≈ {:.0} µs + {:.0} µs × M (line through M = {m1} and M = {m2}); ",
+        us(fixed),
+        us(per_member)
+    ));
+    let gain = t1 / m1 as f64 / (t2 / m2 as f64);
+    if fixed <= 0.0 {
+        out.push_str(&format!(
+            "no part of a step is shared: the members' arithmetic bounds the figure ({gain:.1}x the \
+             samples/s at M = {m2} as at M = {m1}).\n"
+        ));
+    } else {
+        let share = 100.0 * fixed / t1;
+        let bound = if share >= 50.0 {
+            "a lone training is bound by the per-step overhead and leaves the adapter mostly idle, \
+             which side by side fills"
+        } else {
+            "the members' arithmetic bounds the figure, so more members add little throughput"
+        };
+        out.push_str(&format!(
+            "at M = {m1} the shared part is {share:.0}% of a step: {bound} ({gain:.1}x the \
+             samples/s at M = {m2} as at M = {m1}).\n"
+        ));
+    }
+    out
 }
 
 /// The engine's training step (as `Experiment::train_step`) over the given batches.
@@ -316,4 +508,30 @@ fn knn(ctx: &GpuContext, o: &BenchOptions, d: usize) -> Result<(f64, f64)> {
     std::hint::black_box(kneighbors(&x64, &x64, d, o.knn_k));
     let cpu = t.elapsed().as_secs_f64();
     Ok((cpu, gpu))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::side_by_side_notes;
+
+    /// The notes name the bound the measured line implies, not a fixed sentence.
+    #[test]
+    fn notes_tell_overhead_bound_from_arithmetic_bound() {
+        // A hardware GPU: a step costs about the same for 1 and 32 members.
+        let idle = side_by_side_notes(&[(1, 200e-6), (8, 207e-6), (32, 231e-6)], 11);
+        assert!(idle.contains("11 dispatches per step"), "{idle}");
+        assert!(idle.contains("199 µs + 1 µs × M"), "{idle}");
+        assert!(idle.contains("per-step overhead"), "{idle}");
+        assert!(idle.contains("27.7x the samples/s at M = 32"), "{idle}");
+        // A software adapter: every member adds nearly a whole step.
+        let busy = side_by_side_notes(&[(32, 46e-3), (1, 1.8e-3)], 11);
+        assert!(busy.contains("line through M = 1 and M = 32"), "{busy}");
+        assert!(busy.contains("arithmetic bounds"), "{busy}");
+        // Costs growing faster than M: nothing is shared.
+        let worse = side_by_side_notes(&[(1, 1e-3), (2, 3e-3)], 11);
+        assert!(worse.contains("no part of a step is shared"), "{worse}");
+        // One member count: no line to draw.
+        let one = side_by_side_notes(&[(4, 1e-3)], 11);
+        assert!(!one.contains("line through"), "{one}");
+    }
 }

@@ -756,6 +756,18 @@ impl GpuTrainer {
         nn.dispatch(pass, &k.optim, &g.optim, 0, grid);
     }
 
+    /// Dispatches [`Self::encode_step`] records per step, for all members together (the benchmark's
+    /// notes). Counts what `encode_step` dispatches; keep the two in step.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn dispatches_per_step(&self) -> usize {
+        let l = self.layers.len();
+        let batch_level = self.members.iter().any(|m| m.batch_level_loss);
+        let per_row = self.members.iter().any(|m| !m.batch_level_loss);
+        // forward per layer, loss gradient, batch-level pair, per-row reduce, weight gradients per
+        // layer, deltas below the first layer, optimizer.
+        l + 1 + 2 * usize::from(batch_level) + usize::from(per_row) + l + (l - 1) + 1
+    }
+
     fn check_batches(&self, m: usize, p: &MemberSteps) -> Result<()> {
         let member = &self.members[m];
         if p.batches.len() != p.scalars.len() * self.batch {

@@ -1,5 +1,6 @@
 //! The WebGPU kernels in a real browser (Chromium's WebGPU on SwiftShader, or a hardware adapter):
-//! training and k-NN against the engine's CPU path, with the bounds argued in `tests/parity.rs`.
+//! training (one run, and several side by side in one dispatch) and k-NN against the engine's CPU
+//! path, with the bounds argued in `tests/parity.rs`.
 //!
 //! Runs only on wasm32, in Chromium through chromedriver (`webdriver.json` beside Cargo.toml turns
 //! WebGPU on): `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p imlab-gpu --target
@@ -11,9 +12,10 @@ use imlab_engine::dataset::{ClassCounts, DatasetSpec, Generator};
 use imlab_engine::loss::{AnyLossMetric, ClassWeights, DiceForm, FocalForm, LossSpec, Reduction};
 use imlab_engine::neighbors::kneighbors;
 use imlab_engine::optim::OptimizerSpec;
+use imlab_engine::resample::{RandomOverSampler, SamplerSpec};
 use imlab_engine::rng::Rng;
 use imlab_engine::{Experiment, ExperimentConfig};
-use imlab_gpu::{GpuContext, GpuNeighbors, GpuTrainer};
+use imlab_gpu::{GpuContext, GpuNeighbors, GpuTrainer, SideBySide};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -154,6 +156,74 @@ async fn training_matches_the_cpu_path() {
         weight_decay: 0.0,
     };
     check_parity(&ctx, "anyloss g-mean L=10, sgd", cfg).await;
+}
+
+/// Several runs side by side in one dispatch (`SideBySide`, as a sweep trains on WebGPU): every
+/// member ends where the same run alone ends on the CPU path (`Experiment::train_to_end`), within
+/// the bounds of `tests/side_by_side.rs` (its native twin). Three seeds (so three data sets and
+/// splits) with cross-entropy beside one with the batch-level soft Dice on over-sampled rows, so
+/// per-row and batch-level loss kernels share each dispatch and the longer member trains alone
+/// at the end; submissions of 40 steps cut epochs in the middle.
+#[wasm_bindgen_test]
+async fn side_by_side_members_match_each_run_alone_on_the_cpu() {
+    let ctx = context().await;
+    let run = |seed: u64, loss: LossSpec| ExperimentConfig {
+        seed,
+        epochs: 12,
+        loss,
+        ..ExperimentConfig::default()
+    };
+    let dice = LossSpec::Dice {
+        alpha: 1.0,
+        gamma: 1.0,
+        form: DiceForm::BatchSoft,
+    };
+    let mut configs: Vec<ExperimentConfig> = (1..=3)
+        .map(|seed| run(seed, LossSpec::CrossEntropy))
+        .collect();
+    let mut oversampled = run(4, dice);
+    oversampled.sampler = SamplerSpec::Ros(RandomOverSampler::default());
+    configs.push(oversampled);
+    let runs: Vec<Experiment> = configs
+        .iter()
+        .map(|c| Experiment::new(c.clone()).expect("config"))
+        .collect();
+    let mut group = SideBySide::new(&ctx, runs).expect("side by side");
+    group.run_to_end(40).await.expect("train");
+    let (done, total) = group.steps();
+    assert_eq!(done, total, "every member trained to the end");
+    for (m, (gpu, cfg)) in group.into_results().into_iter().zip(&configs).enumerate() {
+        let gpu = gpu.unwrap_or_else(|e| panic!("member {m} stopped: {e}"));
+        let mut cpu = Experiment::new(cfg.clone()).expect("config");
+        cpu.train_to_end().expect("cpu");
+        let (g, c) = (gpu.state(), cpu.state());
+        assert_eq!(g.step, c.step, "member {m}: steps");
+        let dp = rel_max_diff(&g.params, &c.params);
+        let ds = rel_max_diff(&g.opt_state, &c.opt_state);
+        let (gh, ch) = (gpu.snapshot().history, cpu.snapshot().history);
+        assert_eq!(gh.len(), ch.len(), "member {m}: epochs recorded");
+        let dl = gh
+            .iter()
+            .zip(&ch)
+            .map(|(a, b)| (a.train_loss - b.train_loss).abs())
+            .fold(0f64, f64::max)
+            / ch[0].train_loss;
+        console_log!(
+            "side by side member {m} ({}): {} steps; params {dp:.2e}, optimizer state {ds:.2e}, \
+             epoch losses {dl:.2e}",
+            cfg.loss.name(),
+            g.step
+        );
+        assert!(dp <= TOL, "member {m}: parameters differ by {dp:.3e}");
+        assert!(ds <= STATE_TOL, "member {m}: state differs by {ds:.3e}");
+        assert!(dl <= TOL, "member {m}: epoch losses differ by {dl:.3e}");
+        let k = gpu.data.n_classes;
+        assert_eq!(
+            argmax(&gpu.test_probabilities(), k),
+            argmax(&cpu.test_probabilities(), k),
+            "member {m}: test predictions"
+        );
+    }
 }
 
 /// Exact k-NN on small-integer coordinates (every distance exact in f32): the same indices as the
