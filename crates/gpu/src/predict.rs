@@ -111,6 +111,7 @@ impl GpuTrainer {
                     uniforms: &p.uniforms,
                     step_offset: (c as u64 * self.step_stride) as u32,
                     members: 1,
+                    dispatches: Default::default(),
                 };
                 let rows = chunk.rows as usize;
                 for (l, s) in self.layers.iter().enumerate() {

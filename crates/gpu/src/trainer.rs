@@ -166,6 +166,8 @@ pub struct GpuTrainer {
     pub(crate) hyper: wgpu::Buffer,
     groups: TrainGroups,
     pub(crate) predictor: Option<crate::predict::Predictor>,
+    /// Dispatches per step of the last submission (what `encode_step` recorded).
+    dispatches_per_step: usize,
 }
 
 impl GpuTrainer {
@@ -592,6 +594,7 @@ impl GpuTrainer {
             hyper,
             groups,
             predictor: None,
+            dispatches_per_step: 0,
         })
     }
 
@@ -683,7 +686,8 @@ impl GpuTrainer {
                 timestamp_writes: None,
             });
             for s in 0..n {
-                self.encode_step(&mut pass, (s as u64 * self.step_stride) as u32);
+                self.dispatches_per_step =
+                    self.encode_step(&mut pass, (s as u64 * self.step_stride) as u32);
             }
         }
         self.ctx.submit(encoder);
@@ -714,13 +718,15 @@ impl GpuTrainer {
         }
     }
 
-    fn encode_step(&self, pass: &mut wgpu::ComputePass<'_>, so: u32) {
+    /// Records one step's dispatches for every member; returns how many.
+    fn encode_step(&self, pass: &mut wgpu::ComputePass<'_>, so: u32) -> usize {
         let g = &self.groups;
         let k = &self.kernels;
         let nn = NnStep {
             uniforms: &g.uniforms,
             step_offset: so,
             members: self.members.len() as u32,
+            dispatches: Default::default(),
         };
         let lo = |l: usize| (l as u64 * self.layer_stride) as u32;
         let rows = self.batch;
@@ -754,18 +760,14 @@ impl GpuTrainer {
         let widest = self.members.iter().map(|m| m.train_range.len()).max();
         let grid = grid_1d(widest.unwrap_or(0) as u32);
         nn.dispatch(pass, &k.optim, &g.optim, 0, grid);
+        nn.dispatches.get()
     }
 
-    /// Dispatches [`Self::encode_step`] records per step, for all members together (the benchmark's
-    /// notes). Counts what `encode_step` dispatches; keep the two in step.
+    /// Dispatches the last submission recorded per step, for all members together (the
+    /// benchmark's notes).
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn dispatches_per_step(&self) -> usize {
-        let l = self.layers.len();
-        let batch_level = self.members.iter().any(|m| m.batch_level_loss);
-        let per_row = self.members.iter().any(|m| !m.batch_level_loss);
-        // forward per layer, loss gradient, batch-level pair, per-row reduce, weight gradients per
-        // layer, deltas below the first layer, optimizer.
-        l + 1 + 2 * usize::from(batch_level) + usize::from(per_row) + l + (l - 1) + 1
+        self.dispatches_per_step
     }
 
     fn check_batches(&self, m: usize, p: &MemberSteps) -> Result<()> {

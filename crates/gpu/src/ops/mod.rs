@@ -213,6 +213,8 @@ pub(crate) struct NnStep<'a> {
     pub(crate) uniforms: &'a wgpu::BindGroup,
     pub(crate) step_offset: u32,
     pub(crate) members: u32,
+    /// Dispatches recorded so far.
+    pub(crate) dispatches: std::cell::Cell<usize>,
 }
 
 impl NnStep<'_> {
@@ -230,5 +232,6 @@ impl NnStep<'_> {
         pass.set_bind_group(0, group0, &[]);
         pass.set_bind_group(1, self.uniforms, &[layer_offset, self.step_offset]);
         pass.dispatch_workgroups(grid.0, grid.1, self.members);
+        self.dispatches.set(self.dispatches.get() + 1);
     }
 }
