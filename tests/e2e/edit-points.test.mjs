@@ -4,21 +4,8 @@
 // than two features says editing is off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { imlabRun } from './cli.mjs';
 import { byId, openApp, screenshot, snapshot, runSteps } from './harness.mjs';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** `imlab run --link HASH --epochs N` of the native CLI, parsed. */
-function imlabRun(hash, epochs) {
-  const bin = join(ROOT, 'target/debug/imlab');
-  if (!existsSync(bin)) {
-    execFileSync('cargo', ['build', '-p', 'imlab-cli'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  return JSON.parse(execFileSync(bin, ['run', '--link', hash, '--epochs', String(epochs)], { encoding: 'utf8' }));
-}
 
 const edits = (snap) => snap.config.dataset.edits ?? {};
 const nAdd = (snap) => (edits(snap).add ?? []).length;

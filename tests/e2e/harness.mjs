@@ -90,3 +90,16 @@ export async function runSteps(page, k, { timeout = 10_000 } = {}) {
   }
   return snapshot(page);
 }
+
+/** From the next load on, keeps the WebGPU device the app asks for in `window.__imlabDevice`, so a
+ * test can destroy it mid-run (what a driver reset does). */
+export async function holdWebGpuDevice(page) {
+  await page.addInitScript(() => {
+    const request = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = async function (...args) {
+      const device = await request.apply(this, args);
+      window.__imlabDevice = device;
+      return device;
+    };
+  });
+}

@@ -3,7 +3,7 @@
 // running, nothing frozen, no uncaught error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { byId, openApp, readInt, screenshot, snapshot } from './harness.mjs';
+import { byId, holdWebGpuDevice, openApp, readInt, screenshot, snapshot } from './harness.mjs';
 import { pickFile, textOf, twoClassCsv, uploadAndApply, waitForStep } from './data-helpers.mjs';
 
 const pageErrors = (app) => app.consoleErrors.filter((e) => !/Content Security Policy/.test(e));
@@ -200,15 +200,7 @@ test('WebGPU absent', () =>
 
 test('WebGPU lost during training', () =>
   withApp({}, async ({ page }) => {
-    // Keep hold of the device the app asks for, then destroy it mid-training (what a driver reset does).
-    await page.addInitScript(() => {
-      const request = GPUAdapter.prototype.requestDevice;
-      GPUAdapter.prototype.requestDevice = async function (...args) {
-        const device = await request.apply(this, args);
-        window.__imlabDevice = device;
-        return device;
-      };
-    });
+    await holdWebGpuDevice(page);
     await page.reload();
     await waitForStep(page, 20);
     assert.match(await textOf(page, 'backend'), /WebGPU/);

@@ -5,24 +5,9 @@
 // and AUC within 1e-4. Cancel stops a GPU sweep and keeps its finished runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { SHOTS, byId, openApp } from './harness.mjs';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function imlabSweep(args) {
-  const bin = join(ROOT, 'target/debug/imlab');
-  if (!existsSync(bin)) {
-    execFileSync('cargo', ['build', '-p', 'imlab-cli'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'imlab-sweep-gpu-'));
-  const out = join(dir, 'cli.csv');
-  execFileSync(bin, ['sweep', ...args, '--quiet', '--output', out], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  return readFileSync(out, 'utf8');
-}
+import { join } from 'node:path';
+import { imlabSweep } from './cli.mjs';
+import { SHOTS, byId, holdWebGpuDevice, openApp } from './harness.mjs';
 
 async function csvOf(page) {
   const href = await byId(page, 'sweep-export-csv').getAttribute('href');
@@ -125,15 +110,7 @@ test('WebGPU lost during a sweep: the runs go on on the CPU and every run finish
   const app = await openApp({ webgpu: true });
   const { page } = app;
   try {
-    // Keep hold of the device the app asks for, to destroy it mid-sweep (what a driver reset does).
-    await page.addInitScript(() => {
-      const request = GPUAdapter.prototype.requestDevice;
-      GPUAdapter.prototype.requestDevice = async function (...args) {
-        const device = await request.apply(this, args);
-        window.__imlabDevice = device;
-        return device;
-      };
-    });
+    await holdWebGpuDevice(page);
     await page.reload();
     await page.waitForFunction(() => /WebGPU/.test(document.querySelector('[data-testid="backend"]')?.textContent ?? ''), null, {
       timeout: 30_000,

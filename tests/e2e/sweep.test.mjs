@@ -8,24 +8,10 @@
 // bit-identical native and wasm32, and write rows with the same engine code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { imlabSweep as imlab } from './cli.mjs';
 import { SHOTS, byId, openApp } from './harness.mjs';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function imlab(args) {
-  const bin = join(ROOT, 'target/debug/imlab');
-  if (!existsSync(bin)) {
-    execFileSync('cargo', ['build', '-p', 'imlab-cli'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'imlab-sweep-'));
-  const out = join(dir, 'cli.csv');
-  execFileSync(bin, ['sweep', ...args, '--quiet', '--output', out], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  return readFileSync(out, 'utf8');
-}
 
 /** The text behind a `data:` link. */
 async function dataLinkText(page, id) {

@@ -22,7 +22,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "common/agreement.rs"]
 mod agreement;
-use agreement::{argmax, rel_max_diff, STATE_TOL, STEPS, TOL};
+use agreement::{argmax, check_member, rel_max_diff, STATE_TOL, STEPS, TOL};
 
 async fn context() -> GpuContext {
     match GpuContext::new().await {
@@ -196,33 +196,8 @@ async fn side_by_side_members_match_each_run_alone_on_the_cpu() {
         let gpu = gpu.unwrap_or_else(|e| panic!("member {m} stopped: {e}"));
         let mut cpu = Experiment::new(cfg.clone()).expect("config");
         cpu.train_to_end().expect("cpu");
-        let (g, c) = (gpu.state(), cpu.state());
-        assert_eq!(g.step, c.step, "member {m}: steps");
-        let dp = rel_max_diff(&g.params, &c.params);
-        let ds = rel_max_diff(&g.opt_state, &c.opt_state);
-        let (gh, ch) = (gpu.snapshot().history, cpu.snapshot().history);
-        assert_eq!(gh.len(), ch.len(), "member {m}: epochs recorded");
-        let dl = gh
-            .iter()
-            .zip(&ch)
-            .map(|(a, b)| (a.train_loss - b.train_loss).abs())
-            .fold(0f64, f64::max)
-            / ch[0].train_loss;
-        console_log!(
-            "side by side member {m} ({}): {} steps; params {dp:.2e}, optimizer state {ds:.2e}, \
-             epoch losses {dl:.2e}",
-            cfg.loss.name(),
-            g.step
-        );
-        assert!(dp <= TOL, "member {m}: parameters differ by {dp:.3e}");
-        assert!(ds <= STATE_TOL, "member {m}: state differs by {ds:.3e}");
-        assert!(dl <= TOL, "member {m}: epoch losses differ by {dl:.3e}");
-        let k = gpu.data.n_classes;
-        assert_eq!(
-            argmax(&gpu.test_probabilities(), k),
-            argmax(&cpu.test_probabilities(), k),
-            "member {m}: test predictions"
-        );
+        let what = format!("side by side member {m} ({})", cfg.loss.name());
+        console_log!("{}", check_member(&what, &gpu, &cpu));
     }
 }
 

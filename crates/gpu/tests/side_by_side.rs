@@ -22,7 +22,7 @@ use imlab_engine::{Experiment, ExperimentConfig};
 use imlab_gpu::{compatible, GpuTrainer, SideBySide, MAX_MEMBERS};
 use pollster::block_on;
 
-use agreement::{argmax, rel_max_diff, STATE_TOL, TOL};
+use agreement::{check_member, rel_max_diff, TOL};
 use common::context;
 
 fn blobs3() -> DatasetSpec {
@@ -54,40 +54,9 @@ fn check_side_by_side(name: &str, configs: &[ExperimentConfig], chunk: usize) {
         let gpu = gpu.unwrap_or_else(|e| panic!("{name}: member {m} stopped: {e}"));
         let mut cpu = Experiment::new(cfg.clone()).expect("config");
         cpu.train_to_end().expect("cpu");
-        let (g, c) = (gpu.state(), cpu.state());
-        assert_eq!(g.step, c.step, "{name} member {m}: steps");
-        let dp = rel_max_diff(&g.params, &c.params);
-        let ds = rel_max_diff(&g.opt_state, &c.opt_state);
-        let (gh, ch) = (gpu.snapshot().history, cpu.snapshot().history);
-        assert_eq!(gh.len(), ch.len(), "{name} member {m}: epochs recorded");
-        let dl = gh
-            .iter()
-            .zip(&ch)
-            .map(|(a, b)| (a.train_loss - b.train_loss).abs())
-            .fold(0f64, f64::max)
-            / ch[0].train_loss;
         eprintln!(
-            "{name} member {m}: {} steps; relative differences: params {dp:.2e}, optimizer \
-             state {ds:.2e}, epoch losses {dl:.2e}",
-            g.step
-        );
-        assert!(
-            dp <= TOL,
-            "{name} member {m}: parameters differ by {dp:.3e}"
-        );
-        assert!(
-            ds <= STATE_TOL,
-            "{name} member {m}: state differs by {ds:.3e}"
-        );
-        assert!(
-            dl <= TOL,
-            "{name} member {m}: epoch losses differ by {dl:.3e}"
-        );
-        let k = gpu.data.n_classes;
-        assert_eq!(
-            argmax(&gpu.test_probabilities(), k),
-            argmax(&cpu.test_probabilities(), k),
-            "{name} member {m}: test predictions"
+            "{}",
+            check_member(&format!("{name} member {m}"), &gpu, &cpu)
         );
     }
 }
