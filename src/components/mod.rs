@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod format;
 pub mod header;
+pub mod job_controls;
 pub mod loss;
 pub mod metric_curves;
 pub mod per_class;

@@ -122,7 +122,7 @@ impl SweepJob {
                     total,
                     grid: Some(grid),
                     backend: format!(
-                        "WebGPU: up to {} runs train side by side in one dispatch; scores agree with imlab sweep within the GPU parity bounds (pick the CPU path for the same bytes).",
+                        "WebGPU: up to {} runs train side by side in one dispatch; the scores agree with the CPU path's within the GPU parity bounds (train on the CPU for bit-identical numbers, the same as imlab sweep).",
                         gpu::GROUP
                     ),
                     ..JobView::default()

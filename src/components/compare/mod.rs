@@ -11,6 +11,7 @@ use imlab_engine::sweep::grid::parse_method;
 use imlab_engine::sweep::{Grid, Method};
 use leptos::prelude::*;
 
+use crate::components::job_controls::{BackendField, EpochsField, JobProgress, RunCancel};
 use crate::components::sweep::methods;
 use crate::runner::Controller;
 use crate::sweep_runner::{SweepBackend, SweepJob};
@@ -68,10 +69,11 @@ pub fn ComparePanel() -> impl IntoView {
     let loss = RwSignal::new(String::new());
     let settings = RwSignal::new(String::new());
     let epochs = RwSignal::new("30".to_string());
+    let backend = RwSignal::new(SweepBackend::WebGpu);
     let message = RwSignal::new(None::<String>);
     let described = RwSignal::new(String::new());
 
-    let run = move |_| {
+    let run = move || {
         let start = || -> Result<String, String> {
             let overrides = changes(
                 &sampler.get_untracked(),
@@ -109,7 +111,7 @@ pub fn ComparePanel() -> impl IntoView {
                 axes: Vec::new(),
                 seeds: vec![seed],
             };
-            job.start(ctl, grid, SweepBackend::WebGpu)?;
+            job.start(ctl, grid, backend.get_untracked())?;
             Ok(format!(
                 "B = A with {what}; both seed {seed}, {epochs} epochs, same data and split."
             ))
@@ -123,7 +125,6 @@ pub fn ComparePanel() -> impl IntoView {
         }
     };
 
-    let running = move || job.view.with(|v| v.running);
     let result = move || {
         job.view.with(|v| {
             let (a, b) = (v.outcomes.first()?, v.outcomes.get(1)?);
@@ -172,21 +173,11 @@ pub fn ComparePanel() -> impl IntoView {
                     <label for="compare-settings" title="key=value&key=value, or a whole link">"B settings"</label>
                     <input id="compare-settings" data-testid="compare-settings" placeholder="e.g. optimizer.lr=0.05&model.hidden=[32]" prop:value=move || settings.get() on:input=move |ev| settings.set(event_target_value(&ev))/>
                 </div>
-                <div class="field">
-                    <label for="compare-epochs">"Epochs"</label>
-                    <input id="compare-epochs" data-testid="compare-epochs" type="number" min="1" size="5" prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
-                </div>
-                <div class="buttons">
-                    <button class="primary" data-testid="compare-run" disabled=running on:click=run>"Run A and B"</button>
-                    <button data-testid="compare-cancel" disabled=move || !running() on:click=move |_| job.cancel()>"Cancel"</button>
-                </div>
+                <EpochsField prefix="compare" epochs=epochs/>
+                <BackendField prefix="compare" backend=backend/>
+                <RunCancel prefix="compare" run_label="Run A and B" job=job on_run=run/>
             </div>
-            <p class="tools-message error" role="alert" hidden=move || message.with(Option::is_none) data-testid="compare-message">{move || message.get()}</p>
-            <div class="progress-line">
-                <progress data-testid="compare-progress" max="1" prop:value=move || job.view.with(|v| v.progress)></progress>
-                <span class="compare-what" data-testid="compare-what">{move || described.get()}</span>
-            </div>
-            <p class="tools-note" data-testid="compare-backend-note" hidden=move || job.view.with(|v| v.backend.is_empty())>{move || job.view.with(|v| v.backend.clone())}</p>
+            <JobProgress prefix="compare" job=job message=message status_id="compare-what" status=described.into()/>
             {result}
         </section>
     }

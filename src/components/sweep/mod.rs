@@ -17,6 +17,7 @@ use imlab_engine::sweep::{Grid, Preset, Results, SCORE_NAMES};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::components::job_controls::{BackendField, EpochsField, JobProgress, RunCancel};
 use crate::runner::Controller;
 use crate::sweep_runner::{SweepBackend, SweepJob};
 use export::{data_url, results};
@@ -135,7 +136,7 @@ pub fn SweepPanel() -> impl IntoView {
     let all_methods: Vec<&'static str> =
         methods::groups().into_iter().flat_map(|(_, m)| m).collect();
 
-    let run = move |_| {
+    let run = move || {
         // Methods in catalog order, whatever order they were ticked in.
         let picked = chosen.get_untracked();
         let req = Request {
@@ -176,7 +177,6 @@ pub fn SweepPanel() -> impl IntoView {
                 .filter(|r| !r.rows.is_empty())
         })
     });
-    let running = move || job.view.with(|v| v.running);
     let status = move || {
         job.view.with(|v| {
             let done = v.outcomes.len();
@@ -272,32 +272,13 @@ pub fn SweepPanel() -> impl IntoView {
                     <label for="sweep-seeds" title="A count (5 = seeds 0–4), a range (10..15) or a list (1,5,9)">"Seeds"</label>
                     <input id="sweep-seeds" data-testid="sweep-seeds" size="6" prop:value=move || seeds.get() on:input=move |ev| seeds.set(event_target_value(&ev))/>
                 </div>
-                <div class="field">
-                    <label for="sweep-epochs">"Epochs"</label>
-                    <input id="sweep-epochs" data-testid="sweep-epochs" type="number" min="1" size="5" prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="sweep-backend" title="WebGPU trains up to 16 runs side by side in one dispatch; the CPU path gives the same bytes as imlab sweep">"Train on"</label>
-                    <select id="sweep-backend" data-testid="sweep-backend" on:change=move |ev| {
-                        backend.set(if event_target_value(&ev) == "cpu" { SweepBackend::Cpu } else { SweepBackend::WebGpu });
-                    }>
-                        <option value="webgpu" selected=move || backend.get() == SweepBackend::WebGpu>"WebGPU, side by side"</option>
-                        <option value="cpu" selected=move || backend.get() == SweepBackend::Cpu>"CPU (same bytes as imlab sweep)"</option>
-                    </select>
-                </div>
-                <div class="buttons">
-                    <button class="primary" data-testid="sweep-run" disabled=running on:click=run>"Run sweep"</button>
-                    <button data-testid="sweep-cancel" disabled=move || !running() on:click=move |_| job.cancel()>"Cancel"</button>
-                </div>
+                <EpochsField prefix="sweep" epochs=epochs/>
+                <BackendField prefix="sweep" backend=backend/>
+                <RunCancel prefix="sweep" run_label="Run sweep" job=job on_run=run/>
             </div>
             {preset_note}
             <div class="method-groups" hidden=move || !preset.get().is_empty()>{method_boxes}</div>
-            <p class="tools-message error" role="alert" hidden=move || message.with(Option::is_none) data-testid="sweep-message">{move || message.get()}</p>
-            <div class="progress-line">
-                <progress data-testid="sweep-progress" max="1" prop:value=move || job.view.with(|v| v.progress)></progress>
-                <span data-testid="sweep-status" aria-live="polite">{status}</span>
-            </div>
-            <p class="tools-note" data-testid="sweep-backend-note" hidden=move || job.view.with(|v| v.backend.is_empty())>{move || job.view.with(|v| v.backend.clone())}</p>
+            <JobProgress prefix="sweep" job=job message=message status_id="sweep-status" status=Signal::derive(status)/>
             <div class="sweep-results" hidden=move || summary.with(Option::is_none)>
                 {move || summary.get().map(|r| view! { <SweepTable groups=groups(&r)/> })}
                 <div class="plot-head">
