@@ -68,6 +68,76 @@ pub fn predictions_csv(exp: &Experiment) -> String {
     out
 }
 
+/// The data the experiment uses, one row per point, features as the model sees them (after any
+/// standardization): the training set the model trains on (the sampler's output, `set` = `train`),
+/// the training rows an under-sampler removed (`removed`) and the test split (`test`). For a
+/// training row, `origin` says what it is (`original`, `duplicate`, `smoothed`, `synthetic`,
+/// `centroid`), `train_row` the training-split row it is, copies, smooths or starts from, and
+/// `neighbor_row` a SMOTE point's neighbour; a test row's `train_row` is empty.
+pub fn data_csv(exp: &Experiment) -> String {
+    use imlab_engine::resample::Origin;
+    let d = exp.test.n_features;
+    let mut out = String::from("set,origin,train_row,neighbor_row,label");
+    for j in 0..d {
+        out.push_str(&format!(",x{j}"));
+    }
+    out.push('\n');
+    let mut row =
+        |set: &str, origin: &str, from: Option<usize>, to: Option<usize>, y: usize, x: &[f64]| {
+            let cell = |v: Option<usize>| v.map(|i| i.to_string()).unwrap_or_default();
+            out.push_str(&format!("{set},{origin},{},{},{y}", cell(from), cell(to)));
+            for v in x {
+                out.push_str(&format!(",{v}"));
+            }
+            out.push('\n');
+        };
+    let resampled = &exp.resampled.data;
+    let mut kept = vec![false; exp.train.len()];
+    for (i, o) in exp.resampled.origin.iter().enumerate() {
+        let (origin, from, to) = match *o {
+            Origin::Original { index } => {
+                if let Some(k) = kept.get_mut(index) {
+                    *k = true;
+                }
+                ("original", Some(index), None)
+            }
+            Origin::Duplicate { index } => ("duplicate", Some(index), None),
+            Origin::Smoothed { index } => ("smoothed", Some(index), None),
+            Origin::Synthetic { base, neighbor } => ("synthetic", Some(base), Some(neighbor)),
+            Origin::Centroid { .. } => ("centroid", None, None),
+        };
+        row(
+            "train",
+            origin,
+            from,
+            to,
+            resampled.y[i],
+            &resampled.x[i * d..(i + 1) * d],
+        );
+    }
+    for (i, _) in kept.iter().enumerate().filter(|(_, k)| !**k) {
+        row(
+            "removed",
+            "original",
+            Some(i),
+            None,
+            exp.train.y[i],
+            &exp.train.x[i * d..(i + 1) * d],
+        );
+    }
+    for (i, &y) in exp.test.y.iter().enumerate() {
+        row(
+            "test",
+            "original",
+            None,
+            None,
+            y,
+            &exp.test.x[i * d..(i + 1) * d],
+        );
+    }
+    out
+}
+
 fn optional(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -99,6 +169,51 @@ mod tests {
         let link = v["link"].as_str().unwrap();
         let back = imlab_engine::link::parse_fragment(link, &ExperimentConfig::default());
         assert_eq!(&back.config, lab.config());
+    }
+
+    #[test]
+    fn data_csv_has_the_training_set_the_model_sees_the_removed_rows_and_the_test_split() {
+        let count = |text: &str, set: &str, origin: &str| {
+            text.lines()
+                .filter(|l| l.starts_with(&format!("{set},{origin},")))
+                .count()
+        };
+        // SMOTE: every training row kept, the synthetic rows on top, each from a row to a neighbour.
+        let mut smote = ExperimentConfig::default();
+        smote.sampler = imlab_engine::resample::SamplerSpec::Smote(Default::default());
+        let lab = Lab::new(smote).unwrap();
+        let exp = lab.experiment();
+        let text = data_csv(exp);
+        assert!(text.starts_with("set,origin,train_row,neighbor_row,label,x0,x1\n"));
+        assert_eq!(count(&text, "train", "original"), exp.train.len());
+        let synthetic = exp.resampled.data.len() - exp.train.len();
+        assert!(synthetic > 0);
+        assert_eq!(count(&text, "train", "synthetic"), synthetic);
+        assert_eq!(count(&text, "removed", "original"), 0);
+        assert_eq!(count(&text, "test", "original"), exp.test.len());
+        let first_synthetic = text
+            .lines()
+            .find(|l| l.starts_with("train,synthetic,"))
+            .unwrap();
+        let cells: Vec<&str> = first_synthetic.split(',').collect();
+        assert!(cells[2].parse::<usize>().is_ok() && cells[3].parse::<usize>().is_ok());
+        // Random under-sampling: the removed rows are listed, and kept + removed = the training split.
+        let mut rus = ExperimentConfig::default();
+        rus.sampler = imlab_engine::resample::SamplerSpec::RandomUnderSampler(Default::default());
+        let lab = Lab::new(rus).unwrap();
+        let exp = lab.experiment();
+        let text = data_csv(exp);
+        let (kept, removed) = (
+            count(&text, "train", "original"),
+            count(&text, "removed", "original"),
+        );
+        assert!(removed > 0);
+        assert_eq!(kept, exp.resampled.data.len());
+        assert_eq!(kept + removed, exp.train.len());
+        // The values are the model's inputs, to the last digit.
+        let line = text.lines().find(|l| l.starts_with("test,")).unwrap();
+        let x0: f64 = line.split(',').nth(5).unwrap().parse().unwrap();
+        assert_eq!(x0, exp.test.x[0]);
     }
 
     #[test]

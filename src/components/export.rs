@@ -1,12 +1,13 @@
-//! The Export panel: the current experiment's results as JSON, the per-epoch metrics and the
-//! test-split predictions as CSV, and each chart as a PNG. Everything is made in the page and saved
+//! The Export panel: the current experiment's results as JSON, the per-epoch metrics, the test-split
+//! predictions and the data (training set as the model sees it, removed rows, test split) as CSV,
+//! and each chart as a PNG. Everything is made in the page and saved
 //! with `download` (no request leaves the page).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::download::{save_canvas_png, save_text};
-use crate::exports::{metrics_csv, predictions_csv, results_json};
+use crate::exports::{data_csv, metrics_csv, predictions_csv, results_json};
 use crate::runner::Controller;
 
 #[component]
@@ -48,6 +49,15 @@ pub fn ExportPanel() -> impl IntoView {
             None => Err("the experiment is busy; try again".into()),
         });
     };
+    let data = move |_| {
+        let text = ctl.with_session(|s| data_csv(s.lab.experiment()));
+        report(match text {
+            Some(t) => {
+                save_text("imlab-data.csv", "text/csv", &t).map(|()| "Saved imlab-data.csv.".into())
+            }
+            None => Err("the experiment is busy; try again".into()),
+        });
+    };
     let charts = move |_| report(save_charts());
     view! {
         <section class="panel tool-panel export-panel" data-testid="export" aria-labelledby="export-title">
@@ -57,6 +67,7 @@ pub fn ExportPanel() -> impl IntoView {
                 <button type="button" data-testid="export-json" on:click=json>"Results (JSON)"</button>
                 <button type="button" data-testid="export-metrics-csv" on:click=metrics>"Metrics per epoch (CSV)"</button>
                 <button type="button" data-testid="export-predictions-csv" on:click=predictions>"Test predictions (CSV)"</button>
+                <button type="button" data-testid="export-data-csv" on:click=data title="The training set the model sees (synthetic points marked), the rows an under-sampler removed, and the test split">"Data (CSV)"</button>
                 <button type="button" data-testid="export-png" on:click=charts>"Charts (PNG)"</button>
             </div>
             <p class="export-status" data-testid="export-status" role="status">{move || status.get()}</p>

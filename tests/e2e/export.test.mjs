@@ -64,6 +64,15 @@ test('exports hold the config, the results, every epoch, every test row and each
       assert.ok(bytes.subarray(0, 8).equals(PNG_MAGIC), `${d.suggestedFilename()} is a PNG`);
       assert.ok(bytes.length > 1000, `${d.suggestedFilename()} has a picture (${bytes.length} bytes)`);
     }
+    // The data: the training set the model sees (here the default, no sampler), the test split.
+    const data = await download(page, 'export-data-csv');
+    const dRows = data.bytes.toString('utf8').trim().split('\n');
+    assert.equal(dRows[0], 'set,origin,train_row,neighbor_row,label,x0,x1');
+    const inSet = (set) => dRows.filter((l) => l.startsWith(`${set},`)).length;
+    assert.equal(inSet('train'), snap.resampled_counts.reduce((a, b) => a + b, 0), 'the training set the model sees');
+    assert.equal(inSet('test'), testRows, 'the test split');
+    assert.equal(inSet('removed'), 0);
+
     await byId(page, 'export').scrollIntoViewIfNeeded();
     await screenshot(page, 'export-panel');
     assert.deepEqual(app.consoleErrors, [], 'no console errors');
