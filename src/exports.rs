@@ -179,8 +179,10 @@ mod tests {
                 .count()
         };
         // SMOTE: every training row kept, the synthetic rows on top, each from a row to a neighbour.
-        let mut smote = ExperimentConfig::default();
-        smote.sampler = imlab_engine::resample::SamplerSpec::Smote(Default::default());
+        let smote = ExperimentConfig {
+            sampler: imlab_engine::resample::SamplerSpec::Smote(Default::default()),
+            ..ExperimentConfig::default()
+        };
         let lab = Lab::new(smote).unwrap();
         let exp = lab.experiment();
         let text = data_csv(exp);
@@ -198,8 +200,10 @@ mod tests {
         let cells: Vec<&str> = first_synthetic.split(',').collect();
         assert!(cells[2].parse::<usize>().is_ok() && cells[3].parse::<usize>().is_ok());
         // Random under-sampling: the removed rows are listed, and kept + removed = the training split.
-        let mut rus = ExperimentConfig::default();
-        rus.sampler = imlab_engine::resample::SamplerSpec::RandomUnderSampler(Default::default());
+        let rus = ExperimentConfig {
+            sampler: imlab_engine::resample::SamplerSpec::RandomUnderSampler(Default::default()),
+            ..ExperimentConfig::default()
+        };
         let lab = Lab::new(rus).unwrap();
         let exp = lab.experiment();
         let text = data_csv(exp);
