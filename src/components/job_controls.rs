@@ -6,18 +6,23 @@ use leptos::prelude::*;
 
 use crate::sweep_runner::{SweepBackend, SweepJob};
 
-/// "Train on": WebGPU side by side, or the CPU path (the same bytes as `imlab sweep`).
+/// "Train on": automatic (WebGPU side by side on a hardware adapter, else the CPU path), WebGPU
+/// side by side, or the CPU path (the same bytes as `imlab sweep`).
 #[component]
 pub fn BackendField(prefix: &'static str, backend: RwSignal<SweepBackend>) -> impl IntoView {
     let id = format!("{prefix}-backend");
     view! {
         <div class="field">
             <label for=id.clone() title="WebGPU trains up to 16 runs side by side in one dispatch; the CPU path gives the same bytes as imlab sweep">"Train on"</label>
-            <select id=id.clone() data-testid=id on:change=move |ev| {
-                backend.set(if event_target_value(&ev) == "cpu" { SweepBackend::Cpu } else { SweepBackend::WebGpu });
-            }>
-                <option value="webgpu" selected=move || backend.get() == SweepBackend::WebGpu>"WebGPU, side by side"</option>
-                <option value="cpu" selected=move || backend.get() == SweepBackend::Cpu>"CPU (same bytes as imlab sweep)"</option>
+            <select id=id.clone() data-testid=id on:change=move |ev| backend.set(SweepBackend::from_code(&event_target_value(&ev)))>
+                {[
+                    (SweepBackend::Auto, "Automatic (WebGPU on a GPU, else CPU)"),
+                    (SweepBackend::WebGpu, "WebGPU, side by side"),
+                    (SweepBackend::Cpu, "CPU (same bytes as imlab sweep)"),
+                ]
+                    .into_iter()
+                    .map(|(b, text)| view! { <option value=b.code() selected=move || backend.get() == b>{text}</option> })
+                    .collect_view()}
             </select>
         </div>
     }

@@ -45,10 +45,32 @@ pub struct JobView {
 /// Where a job's runs train.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SweepBackend {
+    /// WebGPU side by side when the session trains on a hardware adapter; the CPU path on a
+    /// software one (SwiftShader, llvmpipe), where the GPU kernels run on the CPU and are slower.
+    Auto,
     /// The engine's CPU path, a time slice per frame: the same bytes as `imlab sweep`.
     Cpu,
     /// Side by side on WebGPU when the session has it; otherwise the CPU path, saying why.
     WebGpu,
+}
+
+impl SweepBackend {
+    /// The value of the "Train on" select.
+    pub fn code(self) -> &'static str {
+        match self {
+            SweepBackend::Auto => "auto",
+            SweepBackend::Cpu => "cpu",
+            SweepBackend::WebGpu => "webgpu",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "cpu" => SweepBackend::Cpu,
+            "webgpu" => SweepBackend::WebGpu,
+            _ => SweepBackend::Auto,
+        }
+    }
 }
 
 /// What the panel says about the CPU path.
@@ -115,6 +137,18 @@ impl SweepJob {
             slot.borrow_mut().take();
         }
         #[cfg(feature = "gpu")]
+        let software_adapter = ctl
+            .with_session(|s| s.gpu_context())
+            .flatten()
+            .is_some_and(|c| c.adapter().software);
+        #[cfg(not(feature = "gpu"))]
+        let software_adapter = false;
+        let backend = match backend {
+            SweepBackend::Auto if software_adapter => SweepBackend::Cpu,
+            SweepBackend::Auto => SweepBackend::WebGpu,
+            chosen => chosen,
+        };
+        #[cfg(feature = "gpu")]
         if backend == SweepBackend::WebGpu {
             if let Some(ctx) = ctl.with_session(|s| s.gpu_context()).flatten() {
                 self.view.set(JobView {
@@ -132,7 +166,10 @@ impl SweepJob {
             }
         }
         let backend_note = match backend {
-            SweepBackend::Cpu => CPU_NOTE.to_string(),
+            SweepBackend::Cpu if software_adapter => format!(
+                "{CPU_NOTE} (This browser's WebGPU adapter is software, running on the CPU, where side-by-side training is slower; pick WebGPU to use it anyway.)"
+            ),
+            SweepBackend::Cpu | SweepBackend::Auto => CPU_NOTE.to_string(),
             SweepBackend::WebGpu => format!(
                 "WebGPU is not in use in this session, so the runs train on the CPU. {CPU_NOTE}"
             ),

@@ -1,4 +1,5 @@
-// Sweeps on WebGPU (Sweep panel, "Train on: WebGPU, side by side"): the runs train side by side in
+// Sweeps on WebGPU (Sweep panel, "Train on: WebGPU, side by side"; "Automatic" picks it on a hardware
+// adapter, and the CPU on SwiftShader, which compare.test.mjs checks): the runs train side by side in
 // one dispatch per kernel (imlab-gpu's SideBySide) on the browser's WebGPU (SwiftShader here), and
 // the exported file has the rows `imlab sweep` writes for the same grid on the CPU: the same runs,
 // methods and seeds, the same confusion-based scores (the GPU parity tests keep predictions equal)
@@ -24,7 +25,9 @@ async function openOnWebGpu() {
     timeout: 30_000,
   });
   await byId(page, 'sweep').scrollIntoViewIfNeeded();
-  assert.equal(await byId(page, 'sweep-backend').inputValue(), 'webgpu', 'WebGPU is the default where the session has it');
+  // SwiftShader is a software adapter, so "Automatic" would train on the CPU: ask for WebGPU.
+  assert.equal(await byId(page, 'sweep-backend').inputValue(), 'auto');
+  await byId(page, 'sweep-backend').selectOption('webgpu');
   return app;
 }
 
@@ -34,6 +37,12 @@ test('a 3 methods × 3 seeds sweep trains side by side on WebGPU and matches iml
   try {
     await byId(page, 'sweep-seeds').fill('3');
     await byId(page, 'sweep-epochs').fill('5');
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+      }).observe({ type: 'longtask' });
+    });
     await byId(page, 'sweep-run').click();
     await page.waitForFunction(
       () => document.querySelector('[data-testid="sweep-status"]')?.textContent.includes('All 9 runs done'),
@@ -68,6 +77,10 @@ test('a 3 methods × 3 seeds sweep trains side by side on WebGPU and matches iml
         }
       }
     }
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    console.log(`long tasks during the WebGPU sweep (ms): ${JSON.stringify(longTasks)}`);
+    const worst = Math.max(0, ...longTasks);
+    assert.ok(worst < 150, `no main-thread task near a blocking length during the sweep (worst ${worst} ms)`);
     console.log(`GPU sweep against imlab sweep: scores ${scores.join(', ')}; largest AUC difference ${worstAuc.toExponential(2)}`);
     await byId(page, 'sweep').screenshot({ path: join(SHOTS, 'sweep-webgpu.png') });
     assert.deepEqual(app.consoleErrors, []);
@@ -116,6 +129,7 @@ test('WebGPU lost during a sweep: the runs go on on the CPU and every run finish
       timeout: 30_000,
     });
     await byId(page, 'sweep').scrollIntoViewIfNeeded();
+    await byId(page, 'sweep-backend').selectOption('webgpu');
     await byId(page, 'sweep-seeds').fill('3');
     await byId(page, 'sweep-epochs').fill('60');
     await byId(page, 'sweep-run').click();

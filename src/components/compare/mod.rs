@@ -69,7 +69,7 @@ pub fn ComparePanel() -> impl IntoView {
     let loss = RwSignal::new(String::new());
     let settings = RwSignal::new(String::new());
     let epochs = RwSignal::new("30".to_string());
-    let backend = RwSignal::new(SweepBackend::WebGpu);
+    let backend = RwSignal::new(SweepBackend::Auto);
     let message = RwSignal::new(None::<String>);
     let described = RwSignal::new(String::new());
 

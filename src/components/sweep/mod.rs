@@ -128,7 +128,7 @@ pub fn SweepPanel() -> impl IntoView {
         "focal".to_string(),
     ]);
     let seeds = RwSignal::new("5".to_string());
-    let backend = RwSignal::new(SweepBackend::WebGpu);
+    let backend = RwSignal::new(SweepBackend::Auto);
     let epochs = RwSignal::new("20".to_string());
     let message = RwSignal::new(None::<String>);
     let command = RwSignal::new(None::<String>);
