@@ -2,8 +2,9 @@
 //! dispatch per kernel and step for all of them. This is how a sweep's runs (seeds, losses,
 //! samplers) train on the GPU: each submission runs up to `max_steps` steps of every member, then
 //! one readback brings every member's state and losses back into its `Experiment` (which records
-//! the epoch history as the CPU path does), and the trainer re-reads each member's loss and
-//! trainable range (the DRW switch, the second stage).
+//! the epoch history as the CPU path does). Each run of steps is planned with the loss of its
+//! steps (the DRW switch ends a run); a member entering its second stage has its new trainable
+//! range and state uploaded.
 //!
 //! A member whose state goes non-finite is stopped with the engine's divergence message while the
 //! others go on; a GPU error stops the whole group (the caller can fall back to the CPU path).
@@ -84,7 +85,13 @@ impl SideBySide {
             }
             let run = &mut self.runs[m];
             match run.adopt(state, &losses) {
-                Ok(()) => self.trainer.sync_member(m, run)?,
+                // The GPU holds what was just adopted; only a new stage (another trainable range,
+                // cRT's fresh output layer and optimizer state) needs the state uploaded again.
+                // The loss of the next steps is set when they are planned.
+                Ok(()) if run.trainable_range(run.step()) != self.trainer.member_trainable(m) => {
+                    self.trainer.sync_member(m, run)?
+                }
+                Ok(()) => {}
                 Err(e) => self.failed[m] = Some(e.to_string()),
             }
         }

@@ -603,6 +603,13 @@ impl GpuTrainer {
         self.members[0].step
     }
 
+    /// The parameters member `m`'s optimizer updates ([`Self::set_member_trainable`]).
+    pub fn member_trainable(&self, m: usize) -> Range<usize> {
+        self.members
+            .get(m)
+            .map_or(0..0, |mem| mem.train_range.clone())
+    }
+
     /// [`Self::step`] of member `m`.
     pub fn member_step(&self, m: usize) -> u64 {
         self.members.get(m).map_or(0, |mem| mem.step)
