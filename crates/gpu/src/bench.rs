@@ -183,28 +183,9 @@ fn training(
     let steps = o.cpu_steps.max(o.gpu_steps);
     let batches = batch_rows(&mut rng, o.train_rows, o.batch, steps);
     let scalars: Vec<_> = (1..=steps as u64).map(|t| opt.scalars(t)).collect();
-    let state = TrainState {
-        step: 0,
-        params: mlp.params.clone(),
-        opt_state: vec![0.0; mlp.n_params() * opt.state_per_param()],
-    };
-    let mut trainer = GpuTrainer::from_setup(
-        ctx,
-        &TrainerSetup {
-            layers: &mlp.layers,
-            activation: mlp.activation,
-            optimizer: &opt,
-            batch: o.batch,
-            train_x: &x,
-            train_y: &y,
-            n_features: d,
-            n_classes: k,
-            state: &state,
-            head: mlp.head,
-            tau_normalization: None,
-            prediction_scale: 1.0,
-        },
-    )?;
+    let state = fresh_state(&mlp, &opt);
+    let mut trainer =
+        GpuTrainer::from_setup(ctx, &mlp_setup(&mlp, &opt, o.batch, (&x, &y), &state))?;
     // Warm-up: pipeline compilation and first-use allocation are not what is measured.
     trainer.run_steps(2, &batches[..2 * o.batch], &scalars[..2])?;
     pollster::block_on(trainer.read_losses())?;
@@ -281,31 +262,11 @@ fn side_by_side_training(
             (mlp, batches)
         })
         .collect();
-    let states: Vec<TrainState> = runs
-        .iter()
-        .map(|(mlp, _)| TrainState {
-            step: 0,
-            params: mlp.params.clone(),
-            opt_state: vec![0.0; mlp.n_params() * opt.state_per_param()],
-        })
-        .collect();
+    let states: Vec<TrainState> = runs.iter().map(|(mlp, _)| fresh_state(mlp, &opt)).collect();
     let setups: Vec<TrainerSetup<'_>> = runs
         .iter()
         .zip(&states)
-        .map(|((mlp, _), state)| TrainerSetup {
-            layers: &mlp.layers,
-            activation: mlp.activation,
-            optimizer: &opt,
-            batch: o.batch,
-            train_x: &x,
-            train_y: &y,
-            n_features: d,
-            n_classes: k,
-            state,
-            head: mlp.head,
-            tau_normalization: None,
-            prediction_scale: 1.0,
-        })
+        .map(|((mlp, _), state)| mlp_setup(mlp, &opt, o.batch, (&x, &y), state))
         .collect();
     let mut trainer = GpuTrainer::from_setups(ctx, &setups)?;
     let plans = |n: usize| -> Vec<MemberSteps> {
@@ -508,6 +469,39 @@ fn knn(ctx: &GpuContext, o: &BenchOptions, d: usize) -> Result<(f64, f64)> {
     std::hint::black_box(kneighbors(&x64, &x64, d, o.knn_k));
     let cpu = t.elapsed().as_secs_f64();
     Ok((cpu, gpu))
+}
+
+/// Step 0 of `mlp`: its initial parameters and a zero optimizer state.
+fn fresh_state(mlp: &Mlp, opt: &OptimizerSpec) -> TrainState {
+    TrainState {
+        step: 0,
+        params: mlp.params.clone(),
+        opt_state: vec![0.0; mlp.n_params() * opt.state_per_param()],
+    }
+}
+
+/// The trainer setup of a benchmark network on the rows `(x, y)`, from `state`.
+fn mlp_setup<'a>(
+    mlp: &'a Mlp,
+    opt: &'a OptimizerSpec,
+    batch: usize,
+    (x, y): (&'a [f32], &'a [usize]),
+    state: &'a TrainState,
+) -> TrainerSetup<'a> {
+    TrainerSetup {
+        layers: &mlp.layers,
+        activation: mlp.activation,
+        optimizer: opt,
+        batch,
+        train_x: x,
+        train_y: y,
+        n_features: mlp.layers.first().map_or(0, |l| l.fan_in),
+        n_classes: mlp.layers.last().map_or(0, |l| l.fan_out),
+        state,
+        head: mlp.head,
+        tau_normalization: None,
+        prediction_scale: 1.0,
+    }
 }
 
 #[cfg(test)]
