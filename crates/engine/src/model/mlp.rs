@@ -44,6 +44,13 @@ pub struct MlpWorkspace {
     wt: Vec<f32>,
 }
 
+impl MlpWorkspace {
+    /// Activations of layer `layer` (0-based) for the batch last passed to [`Mlp::forward`].
+    pub fn hidden_activations(&self, layer: usize) -> &[f32] {
+        &self.a[layer]
+    }
+}
+
 impl Mlp {
     /// Glorot-uniform weights `U(−√(6/(fan_in+fan_out)), +…)` from the `init` stream, zero biases.
     pub fn new(spec: &ModelSpec, n_features: usize, n_classes: usize, rng: &mut Rng) -> Self {
@@ -276,6 +283,12 @@ impl Mlp {
             }
             std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
         }
+    }
+
+    /// Logits for `n` rows, row-major `n × K`.
+    pub fn predict_logits(&self, x: &[f32], n: usize) -> Vec<f32> {
+        let mut ws = MlpWorkspace::default();
+        self.forward(x, n, &mut ws).to_vec()
     }
 
     /// Class probabilities (softmax of the logits) for `n` rows, row-major `n × K`.

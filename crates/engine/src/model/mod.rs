@@ -1,6 +1,7 @@
 //! Models: a multi-layer perceptron (zero hidden layers is softmax regression).
 
 mod activation;
+mod features;
 mod head;
 mod matmul;
 mod mlp;
