@@ -12,6 +12,7 @@ pub mod model;
 pub mod neighbors;
 pub mod optim;
 pub mod posthoc;
+pub mod representation;
 pub mod resample;
 pub mod rng;
 pub mod sweep;

@@ -468,6 +468,7 @@ impl Experiment {
                     balanced_accuracy: cm.balanced_accuracy(),
                     macro_f1: cm.f1_average(Average::Macro).value(),
                     minority_recall: cm.recall(self.minority_class()),
+                    collapse: None,
                 });
             }
         }

@@ -30,6 +30,9 @@ pub struct EpochRecord {
     /// Recall on the test split of the class rarest in the training split (before resampling).
     #[serde(default)]
     pub minority_recall: Option<f64>,
+    /// Neural-collapse measures on the training split (original rows); `None` where not computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collapse: Option<crate::representation::CollapseMeasures>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
