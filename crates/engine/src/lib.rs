@@ -9,6 +9,7 @@ pub mod loss;
 pub mod math;
 pub mod metrics;
 pub mod model;
+pub mod multilabel;
 pub mod neighbors;
 pub mod optim;
 pub mod posthoc;

@@ -1,0 +1,9 @@
+//! Multi-label classification (issue 13): labels that co-occur, with partial (unknown) entries.
+//!
+//! Self-contained: the multi-class path does not depend on anything here. `docs/multilabel.md`
+//! lists what exists and what is not yet wired into experiments, the app and the GPU.
+
+pub mod labels;
+pub mod metrics;
+
+pub use labels::{LabelEntry, LabelMatrix, LabelMatrixError, MAX_GENERATOR_LABELS, MAX_LABELS};
