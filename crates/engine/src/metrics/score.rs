@@ -33,6 +33,13 @@ pub enum Reason {
     /// Jaccard 0/0: these samples (average `samples`) or labels (`macro`, `micro`) have an empty
     /// union of true and predicted labels.
     EmptyUnion { indices: Vec<usize> },
+    /// Multi-label, average `samples`: these samples have no predicted label (precision 0/0).
+    NoPredictedLabels { samples: Vec<usize> },
+    /// Multi-label, average `samples`: these samples have no true label (recall 0/0).
+    NoTrueLabels { samples: Vec<usize> },
+    /// Multi-label F1 0/0: these labels (or samples, average `samples`) have neither a true nor a
+    /// predicted positive.
+    NoTrueNorPredicted { indices: Vec<usize> },
     /// Several of the above, from different parts of an average.
     Several { reasons: Vec<Reason> },
 }
@@ -48,7 +55,16 @@ impl Reason {
                     Reason::AbsentFromTruth { classes: a },
                     Reason::AbsentFromTruth { classes: b },
                 )
-                | (Reason::NoNegatives { classes: a }, Reason::NoNegatives { classes: b }) => {
+                | (Reason::NoNegatives { classes: a }, Reason::NoNegatives { classes: b })
+                | (
+                    Reason::NoPredictedLabels { samples: a },
+                    Reason::NoPredictedLabels { samples: b },
+                )
+                | (Reason::NoTrueLabels { samples: a }, Reason::NoTrueLabels { samples: b })
+                | (
+                    Reason::NoTrueNorPredicted { indices: a },
+                    Reason::NoTrueNorPredicted { indices: b },
+                ) => {
                     for c in b {
                         if !a.contains(c) {
                             a.push(*c);
@@ -113,6 +129,21 @@ impl fmt::Display for Reason {
             Reason::EmptyUnion { indices } => write!(
                 f,
                 "empty union of true and predicted labels at index(es) {}",
+                list(indices)
+            ),
+            Reason::NoPredictedLabels { samples } => write!(
+                f,
+                "sample(s) {} have no predicted label: precision is 0/0",
+                list(samples)
+            ),
+            Reason::NoTrueLabels { samples } => write!(
+                f,
+                "sample(s) {} have no true label: recall is 0/0",
+                list(samples)
+            ),
+            Reason::NoTrueNorPredicted { indices } => write!(
+                f,
+                "index(es) {} have neither a true nor a predicted label: F1 is 0/0",
                 list(indices)
             ),
             Reason::Several { reasons } => {
