@@ -20,6 +20,10 @@ usage:
   imlab metrics --input preds.csv [--threshold T] [--classes K]
                                   every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
                                   as JSON (undefined metrics are null, with a note)
+  imlab metrics --multilabel --input labels.csv [--threshold T]
+                                  every multi-label metric of a CSV with y_0..y_{L-1} (0/1) and
+                                  y_pred_0..y_pred_{L-1} (0/1) and/or p_0..p_{L-1} (scores;
+                                  predictions p_l > T, default 0.5, when no y_pred_ columns)
   imlab resample --method NAME [--param key=value ...] [--strategy S] [--seed N]
                  --input data.csv --output out.csv [--label COLUMN]
                                   resample a CSV file (label: the last column, or COLUMN by

@@ -13,13 +13,23 @@ use serde_json::{Map, Value};
 use crate::args::Args;
 
 pub fn main(argv: &[String]) -> Result<(), String> {
-    let args = Args::parse(argv, &["input", "threshold", "classes"], &[])?;
+    let args = Args::parse(argv, &["input", "threshold", "classes"], &["multilabel"])?;
     let path = args
         .get("input")
         .ok_or("--input is required: a CSV with y_true and y_pred or p_0..p_{K-1}")?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
     let threshold = args.parsed::<f64>("threshold")?;
     let classes = args.parsed::<usize>("classes")?;
+    if args.has("multilabel") {
+        if classes.is_some() {
+            return Err(
+                "--classes is for multi-class input; with --multilabel the label count is the \
+                 number of y_ columns"
+                    .into(),
+            );
+        }
+        return super::metrics_multilabel::main(path, &text, threshold);
+    }
     let report = report_from_csv(&text, threshold, classes).map_err(|e| format!("{path}: {e}"))?;
     let mut notes = BTreeMap::new();
     let metrics = render(
@@ -84,7 +94,7 @@ fn report_from_csv(
     }
 }
 
-fn split_line(line: &str) -> Vec<&str> {
+pub(super) fn split_line(line: &str) -> Vec<&str> {
     line.split(',')
         .map(|f| f.trim().trim_matches('"').trim())
         .collect()
@@ -220,7 +230,7 @@ fn describe(reference: &Reference) -> String {
 }
 
 /// Replaces every serialised [`Score`] by its number, or by null with a note.
-fn render(v: Value, path: &str, notes: &mut BTreeMap<String, String>) -> Value {
+pub(super) fn render(v: Value, path: &str, notes: &mut BTreeMap<String, String>) -> Value {
     match v {
         Value::Object(map) => {
             if map.len() == 1 && (map.contains_key("defined") || map.contains_key("undefined")) {
