@@ -4,6 +4,8 @@
 //! lists what exists and what is not yet wired into experiments, the app and the GPU.
 
 pub mod labels;
+pub mod measures;
 pub mod metrics;
 
 pub use labels::{LabelEntry, LabelMatrix, LabelMatrixError, MAX_GENERATOR_LABELS, MAX_LABELS};
+pub use measures::ImbalanceMeasures;
