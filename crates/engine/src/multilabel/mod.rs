@@ -4,6 +4,7 @@
 //! lists what exists and what is not yet wired into experiments, the app and the GPU.
 
 pub mod labels;
+pub mod loss;
 pub mod measures;
 pub mod metrics;
 
