@@ -7,6 +7,7 @@ pub mod labels;
 pub mod loss;
 pub mod measures;
 pub mod metrics;
+pub mod resample;
 
 pub use labels::{LabelEntry, LabelMatrix, LabelMatrixError, MAX_GENERATOR_LABELS, MAX_LABELS};
 pub use measures::ImbalanceMeasures;
