@@ -75,6 +75,12 @@ pub const PRESETS: &[Preset] = &[
         story: "Four classes on a long tail, and 20% of the minority labels flipped to the majority. Inverse-frequency weights now also amplify the flipped points: the rare classes are hurt twice.",
         fragment: "v=2&dataset.generator=blobs&dataset.noise=1&dataset.counts.kind=exponential&dataset.counts.n_max=400&dataset.counts.rho=20&dataset.counts.classes=4&dataset.label_noise.kind=toward_majority&dataset.label_noise.rate=0.2&loss.kind=weighted_ce&loss.weights.scheme=inverse_frequency",
     },
+    Preset {
+        id: "minority-collapse",
+        title: "Minority collapse",
+        story: "Six blobs, one majority class and five minority classes at 1 : 100, SGD with weight decay, trained long (Fang et al. 2021). The five minority classifier vectors fold onto one direction: their mean angle falls to 0° and only the majority is predicted. Drag the ratio slider toward 1 : 10 and the angle opens again to about 100° (the simplex's 101.5°); the collapse sets in near 1 : 30.",
+        fragment: "v=2&dataset.generator=blobs&dataset.noise=0.5&dataset.counts.classes=6&dataset.counts.majority=300&dataset.counts.ratio=0.01&model.hidden=[32,32]&optimizer.kind=sgd&optimizer.lr=0.05&optimizer.momentum=0.9&optimizer.weight_decay=0.05&epochs=300",
+    },
 ];
 
 #[cfg(test)]
@@ -114,5 +120,13 @@ mod tests {
             "threshold"
         );
         assert!(!cfg("label-noise-long-tail").dataset.label_noise.is_none());
+        // The minority-collapse preset is the sweep preset's base at 1 : 100.
+        let mc = cfg("minority-collapse");
+        let mut sweep_base = imlab_engine::sweep::presets::Preset::find("minority-collapse")
+            .unwrap()
+            .base()
+            .unwrap();
+        sweep_base.dataset.counts = mc.dataset.counts.clone();
+        assert_eq!(mc, sweep_base);
     }
 }

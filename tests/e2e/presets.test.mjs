@@ -14,6 +14,7 @@ const EXPECT = {
   'logit-adjustment-long-tail': (c) => c.loss.kind === 'logit_adjusted' && c.dataset.counts.kind === 'exponential',
   'thresholding-recovers-recall': (c) => c.posthoc.kind === 'threshold' && c.posthoc.threshold === 0.1,
   'label-noise-long-tail': (c) => c.dataset.label_noise?.kind === 'toward_majority' && c.loss.kind === 'weighted_ce',
+  'minority-collapse': (c) => c.dataset.counts.classes === 6 && c.optimizer.kind === 'sgd' && c.optimizer.weight_decay === 0.05,
 };
 
 test('every preset applies, explains itself and updates the URL', async () => {

@@ -47,8 +47,8 @@ usage:
                                   the CPU rows, not byte-identical)
   imlab sweep --preset NAME [--seeds ...] [--epochs E] [--threads T] [--shard i/n] --output F
                                   run a paper preset (buda-step-digits, menon-two-gaussians,
-                                  longtail-digits; docs/paper-presets.md), as the app's
-                                  Sweep panel does
+                                  longtail-digits, minority-collapse; docs/paper-presets.md),
+                                  as the app's Sweep panel does
   imlab merge a.csv b.csv ... --output all.csv|all.json
                                   combine the shards of one sweep (refuses files of different
                                   sweeps and duplicate runs) and print the same summary

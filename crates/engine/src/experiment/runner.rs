@@ -20,6 +20,7 @@ use crate::metrics::{Average, ConfusionMatrix};
 use crate::model::{softmax_in_place, Mlp, MlpWorkspace};
 use crate::optim::StepScalars;
 use crate::posthoc::PostHoc;
+use crate::representation::{minority_classes, CollapseInput, CollapseMeasures, CollapseWorkspace};
 use crate::resample::Resampled;
 use crate::rng::Rng;
 
@@ -76,6 +77,14 @@ pub struct Experiment {
     batch_rows: Vec<u32>,
     batch_x: Vec<f32>,
     batch_y: Vec<usize>,
+    /// The original training split as f32 (no resampled or synthetic rows): what the per-epoch
+    /// neural-collapse measures read.
+    original_train_x: Vec<f32>,
+    /// Which classes of the original training split are minority ([`minority_classes`]).
+    minority_flags: Vec<bool>,
+    /// Buffers of the per-epoch measurement (forward pass and measures), kept across epochs.
+    feature_ws: MlpWorkspace,
+    collapse_ws: CollapseWorkspace,
 }
 
 impl Experiment {
@@ -146,6 +155,10 @@ impl Experiment {
         );
         let opt_state = vec![0.0; model.n_params() * config.optimizer.state_per_param()];
         Ok(Experiment {
+            original_train_x: train.x_f32(),
+            minority_flags: minority_classes(&train_counts),
+            feature_ws: MlpWorkspace::default(),
+            collapse_ws: CollapseWorkspace::default(),
             train_x,
             train_y,
             test_x: test.x_f32(),
@@ -459,6 +472,7 @@ impl Experiment {
                 self.last_epoch_loss = Some(mean);
                 let probs = self.test_probabilities();
                 let (cm, test_loss) = self.evaluate(&probs);
+                let collapse = self.measure_collapse();
                 self.history.push(EpochRecord {
                     epoch: self.plan.epochs_completed(done),
                     step: done,
@@ -468,10 +482,38 @@ impl Experiment {
                     balanced_accuracy: cm.balanced_accuracy(),
                     macro_f1: cm.f1_average(Average::Macro).value(),
                     minority_recall: cm.recall(self.minority_class()),
-                    collapse: None,
+                    collapse,
                 });
             }
         }
+    }
+
+    /// Neural-collapse measures of the current model (the trained one of the current stage, not
+    /// the τ-normalised evaluation model: see `docs/representation.md`) on the original training
+    /// split. `None` for an empty split.
+    pub fn measure_collapse(&mut self) -> Option<CollapseMeasures> {
+        let n = self.train.len();
+        if n == 0 {
+            return None;
+        }
+        let (classifiers, _) = self.model.classifier_vectors();
+        let features =
+            self.model
+                .penultimate_features_in(&self.original_train_x, n, &mut self.feature_ws);
+        Some(self.collapse_ws.measure(&CollapseInput {
+            features,
+            dim: self.model.feature_dim(),
+            labels: &self.train.y,
+            n_classes: self.data.n_classes,
+            classifiers: &classifiers,
+            minority: &self.minority_flags,
+        }))
+    }
+
+    /// Which classes count as minority in the neural-collapse angles (training count at most half
+    /// the largest).
+    pub fn minority_flags(&self) -> &[bool] {
+        &self.minority_flags
     }
 
     /// The post-hoc correction in force (`threshold` of older configs counts as one).
@@ -686,6 +728,37 @@ mod tests {
         assert!(s.accuracy.unwrap() > 0.9, "{s:?}");
         assert!(s.balanced_accuracy.unwrap() > 0.65, "{s:?}");
         assert!(!s.history.is_empty());
+    }
+
+    #[test]
+    fn every_epoch_records_collapse_measures_on_the_original_split() {
+        let cfg = ExperimentConfig {
+            sampler: crate::resample::SamplerSpec::Smote(Default::default()),
+            ..Default::default()
+        };
+        let mut e = Experiment::new(cfg).unwrap();
+        e.train_steps(e.steps_per_epoch() * 2).unwrap();
+        let history = e.snapshot().history;
+        assert_eq!(history.len(), 2);
+        let last = history[1].collapse.clone().expect("measured");
+        // The same numbers from the original rows directly (synthetic rows would change the means).
+        let model = e.model().clone();
+        let features = model.penultimate_features(&e.train.x_f32(), e.train.len());
+        let (w, _) = model.classifier_vectors();
+        let direct = crate::representation::collapse_measures(&CollapseInput {
+            features: &features,
+            dim: model.feature_dim(),
+            labels: &e.train.y,
+            n_classes: 2,
+            classifiers: &w,
+            minority: e.minority_flags(),
+        });
+        assert_eq!(last, direct);
+        assert!(last.nc1.unwrap() > 0.0 && last.nc3.is_some());
+        assert_eq!(e.minority_flags(), &[false, true]);
+        // One minority class: no pair, no angle.
+        assert_eq!(last.minority_angle_classifiers, None);
+        assert_ne!(history[0].collapse, history[1].collapse);
     }
 
     #[test]

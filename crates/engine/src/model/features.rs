@@ -32,6 +32,21 @@ impl Mlp {
         ws.hidden_activations(self.layers.len() - 2).to_vec()
     }
 
+    /// As [`Self::penultimate_features_with`], without copying: the features are read in place
+    /// (from `ws`, or `x` itself without hidden layers).
+    pub fn penultimate_features_in<'a>(
+        &self,
+        x: &'a [f32],
+        n: usize,
+        ws: &'a mut MlpWorkspace,
+    ) -> &'a [f32] {
+        if self.layers.len() < 2 {
+            return &x[..n * self.feature_dim()];
+        }
+        self.forward(x, n, ws);
+        ws.hidden_activations(self.layers.len() - 2)
+    }
+
     /// Classifier vectors, row-major `K × feature_dim()` (row `c` is class `c`'s weight vector,
     /// the output layer's column `c`), and the output biases. With the linear head the logits are
     /// `h·w_c + b_c`; with the cosine head `s·cos(h, w_c)` (the bias unused).
@@ -71,6 +86,8 @@ mod tests {
             let m = model(hidden);
             let x: Vec<f32> = (0..6).map(|i| (i as f32 * 0.37).sin()).collect();
             let h = m.penultimate_features(&x, 2);
+            let mut ws = crate::model::MlpWorkspace::default();
+            assert_eq!(m.penultimate_features_in(&x, 2, &mut ws), &h[..]);
             let d = m.feature_dim();
             assert_eq!(h.len(), 2 * d);
             let (w, b) = m.classifier_vectors();

@@ -5,6 +5,12 @@
 //! The features and classifier vectors come from [`crate::model::Mlp::penultimate_features`] and
 //! [`crate::model::Mlp::classifier_vectors`].
 
+mod collapse;
+mod symmetric_eigen;
+
+pub use collapse::{collapse_measures, minority_classes, CollapseInput, CollapseWorkspace};
+pub use symmetric_eigen::{symmetric_eigen, SymmetricEigen};
+
 use serde::{Deserialize, Serialize};
 
 /// Neural-collapse measures of one model on the (original) training split, after an epoch.

@@ -24,7 +24,7 @@ pub struct Preset {
     pub epochs: usize,
 }
 
-pub const PRESETS: [Preset; 3] = [
+pub const PRESETS: [Preset; 4] = [
     // Buda et al. 2018: step imbalance, half of the classes minority at ρ = 10; ROS vs RUS vs
     // thresholding by the prior vs two-phase training.
     Preset {
@@ -87,7 +87,35 @@ pub const PRESETS: [Preset; 3] = [
         seeds: "5",
         epochs: 30,
     },
+    // Fang et al. 2021 (minority collapse, layer-peeled model): one majority class and five
+    // minority classes (the `ratio` profile the app's ratio slider moves), SGD with weight decay
+    // 0.05, 300 epochs. Each method is one minority:majority ratio; the minority classifier
+    // vectors' angle (`imlab run` history, `collapse.minority_angle_classifiers`) falls from about
+    // 100° to 0° past a ratio of about 1:30 (`docs/paper-presets.md`), and minority recall with it.
+    Preset {
+        name: "minority-collapse",
+        title: "Fang et al. 2021 — minority collapse (6 blobs, weight decay, 300 epochs)",
+        base_link: MINORITY_COLLAPSE_BASE,
+        methods: &[
+            "ratio_0.5:dataset.counts.ratio=0.5",
+            "ratio_0.2:dataset.counts.ratio=0.2",
+            "ratio_0.1:dataset.counts.ratio=0.1",
+            "ratio_0.05:dataset.counts.ratio=0.05",
+            "ratio_0.03:dataset.counts.ratio=0.03",
+            "ratio_0.02:dataset.counts.ratio=0.02",
+            "ratio_0.01:dataset.counts.ratio=0.01",
+        ],
+        seeds: "5",
+        epochs: 300,
+    },
 ];
+
+/// The minority-collapse preset's settings (the app's "Minority collapse" preset uses the same).
+pub const MINORITY_COLLAPSE_BASE: &str = concat!(
+    "dataset.generator=blobs&dataset.noise=0.5&dataset.counts.classes=6",
+    "&dataset.counts.majority=300&model.hidden=[32,32]&optimizer.kind=sgd&optimizer.lr=0.05",
+    "&optimizer.momentum=0.9&optimizer.weight_decay=0.05&batch_size=32"
+);
 
 impl Preset {
     pub fn find(name: &str) -> Option<&'static Preset> {
@@ -191,6 +219,22 @@ mod tests {
         assert!(drw.config.schedule.drw.is_some());
         let crt = runs.iter().find(|r| r.method == "crt").unwrap();
         assert!(crt.config.schedule.second_stage.is_some());
+        let mc = Preset::find("minority-collapse").unwrap().grid().unwrap();
+        assert!(matches!(
+            mc.base.optimizer,
+            crate::optim::OptimizerSpec::Sgd { weight_decay, .. } if weight_decay == 0.05
+        ));
+        let ratios: Vec<f64> = (mc.runs().unwrap().iter())
+            .filter(|r| r.seed == 0)
+            .map(|r| match r.config.dataset.counts {
+                ClassCounts::Ratio { ratio, classes, .. } => {
+                    assert_eq!(classes, 6);
+                    ratio
+                }
+                ref other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(ratios, [0.5, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01]);
         let menon = Preset::find("menon-two-gaussians").unwrap().base().unwrap();
         assert!(menon.model.hidden.is_empty());
         assert_eq!(menon.dataset.noise, 1.0);
