@@ -1,6 +1,7 @@
 //! Imbalance Lab engine: everything that decides an experiment's numbers, with no web or GPU
 //! dependency. Used by the app (`src/`), the GPU backend (`crates/gpu`) and the CLI (`crates/cli`).
 
+pub mod adversarial;
 pub mod dataset;
 pub mod error;
 pub mod experiment;

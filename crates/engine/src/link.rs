@@ -122,8 +122,10 @@ pub fn parse_fragment(fragment: &str, base: &ExperimentConfig) -> ParsedLink {
         groups.entry(top).or_default().push((k, v));
     }
     let template = to_value(base);
+    // Sections left out of the JSON when off (adversarial training, robust evaluation) still take keys.
+    let optional = ExperimentConfig::optional_sections();
     for (top, entries) in groups {
-        let Some(existing) = template.get(&top) else {
+        let Some(existing) = template.get(&top).or_else(|| optional.get(&top)) else {
             for (k, _) in entries {
                 out.issues.push(LinkIssue {
                     key: k,

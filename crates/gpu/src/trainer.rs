@@ -1110,6 +1110,15 @@ pub fn supported(exp: &Experiment) -> Result<()> {
             "training with {k} classes (the GPU kernels hold at most {MAX_CLASSES})"
         )));
     }
+    if let Some(a) = &exp.config().adversarial {
+        // The kernels have no input-gradient pass: the attack and the mixed loss are CPU-only.
+        return Err(GpuError::Unsupported(format!(
+            "adversarial training ({} under {}, ε = {}): the GPU kernels have no input-gradient pass",
+            a.attack.method.name(),
+            a.attack.norm.name(),
+            a.attack.epsilon
+        )));
+    }
     let mut steps = vec![0];
     steps.extend(exp.plan().drw_start);
     steps.extend(exp.stage_boundary());
@@ -1243,4 +1252,26 @@ fn validate(s: &TrainerSetup<'_>) -> Result<usize> {
         ));
     }
     Ok(n_params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imlab_engine::adversarial::AdversarialTraining;
+    use imlab_engine::ExperimentConfig;
+
+    #[test]
+    fn adversarial_training_is_refused_with_its_reason() {
+        let clean = Experiment::new(ExperimentConfig::default()).unwrap();
+        assert!(supported(&clean).is_ok());
+        let adv = Experiment::new(ExperimentConfig {
+            adversarial: Some(AdversarialTraining::default()),
+            ..Default::default()
+        })
+        .unwrap();
+        match supported(&adv) {
+            Err(GpuError::Unsupported(why)) => assert!(why.contains("adversarial training"), "{why}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::adversarial::{AdversarialTraining, AttackSpec};
 use crate::dataset::DatasetSpec;
 use crate::error::{EngineError, Result};
 use crate::loss::LossSpec;
@@ -59,6 +60,13 @@ pub struct ExperimentConfig {
     pub posthoc: PostHoc,
     /// τ-normalisation of the output layer at evaluation (Kang et al. 2020); `None`: off.
     pub tau_normalization: Option<f32>,
+    /// Adversarial training (`crate::adversarial`); `None`: off. Left out of the JSON when off, so
+    /// the JSON (and every sweep id hashed from it) of a config without it is what it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adversarial: Option<AdversarialTraining>,
+    /// Robust evaluation of the test split under this attack (snapshot's `robust`); `None`: off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub robust_eval: Option<AttackSpec>,
 }
 
 impl Default for ExperimentConfig {
@@ -79,6 +87,8 @@ impl Default for ExperimentConfig {
             schedule: TrainingSchedule::default(),
             posthoc: PostHoc::None,
             tau_normalization: None,
+            adversarial: None,
+            robust_eval: None,
         }
     }
 }
@@ -162,6 +172,7 @@ impl ExperimentConfig {
                 ),
             ));
         }
+        self.validate_adversarial()?;
         if let (LossSpec::Ldam { .. }, Head::Cosine { scale }) = (&self.loss, self.model.head) {
             if scale != 1.0 {
                 return Err(EngineError::config(
@@ -171,6 +182,47 @@ impl ExperimentConfig {
             }
         }
         Ok(())
+    }
+
+    /// The adversarial options and the combinations they refuse (`docs/adversarial.md`).
+    fn validate_adversarial(&self) -> Result<()> {
+        if let Some(r) = &self.robust_eval {
+            r.validate("robust_eval")?;
+        }
+        let Some(a) = &self.adversarial else {
+            return Ok(());
+        };
+        a.validate()?;
+        if a.class_weights.is_some() {
+            if matches!(self.loss, LossSpec::Dice { .. } | LossSpec::AnyLoss { .. }) {
+                return Err(EngineError::config(
+                    "adversarial.class_weights",
+                    format!(
+                        "reweighting the adversarial loss needs a loss with class weights; `{}` has none (use e.g. `ce`)",
+                        self.loss.name()
+                    ),
+                ));
+            }
+            if self.schedule.drw.is_some() {
+                return Err(EngineError::config(
+                    "adversarial.class_weights",
+                    "deferred re-weighting already sets the class weights of the loss; set either `drw` or `adversarial.class_weights`, not both",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Values for the sections left out of the JSON when off (`adversarial`, `robust_eval`): the
+    /// link reader's template for their keys.
+    pub fn optional_sections() -> serde_json::Value {
+        serde_json::json!({
+            "adversarial": AdversarialTraining {
+                class_weights: Some(crate::loss::ClassWeights::Uniform),
+                ..AdversarialTraining::default()
+            },
+            "robust_eval": AttackSpec::default(),
+        })
     }
 
     pub fn to_json(&self) -> String {

@@ -13,6 +13,7 @@ use super::schedule::SecondStageMethod;
 use super::snapshot::{ClassScores, EpochRecord, Snapshot};
 use super::stages::StagePlan;
 use super::ExperimentConfig;
+use crate::adversarial::AdversarialTrainer;
 use crate::dataset::{stratified_split, DataSource, Dataset, EditReport, NoData};
 use crate::error::{EngineError, Result};
 use crate::loss::{training_prior, Loss, LossSpec};
@@ -85,6 +86,8 @@ pub struct Experiment {
     /// Buffers of the per-epoch measurement (forward pass and measures), kept across epochs.
     feature_ws: MlpWorkspace,
     collapse_ws: CollapseWorkspace,
+    /// Adversarial training (`config.adversarial`), when on.
+    adversarial: Option<AdversarialTrainer>,
 }
 
 impl Experiment {
@@ -154,11 +157,22 @@ impl Experiment {
             (second_rows / batch).max(1) as u64,
         );
         let opt_state = vec![0.0; model.n_params() * config.optimizer.state_per_param()];
+        let adversarial = match &config.adversarial {
+            Some(a) => Some(AdversarialTrainer::new(
+                a,
+                &train.x_f32(),
+                train.n_features,
+                &counts,
+                seed,
+            )?),
+            None => None,
+        };
         Ok(Experiment {
             original_train_x: train.x_f32(),
             minority_flags: minority_classes(&train_counts),
             feature_ws: MlpWorkspace::default(),
             collapse_ws: CollapseWorkspace::default(),
+            adversarial,
             train_x,
             train_y,
             test_x: test.x_f32(),
@@ -372,8 +386,6 @@ impl Experiment {
         gather_rows(&self.train_x, d, &idx, &mut self.batch_x);
         self.batch_rows = idx;
         let (xb, yb) = (&self.batch_x, &self.batch_y);
-        let logits = self.model.forward(xb, n, &mut self.ws);
-        self.dlogits.resize(n * k, 0.0);
         let loss_fn = pick_loss(
             &self.plan,
             &self.loss,
@@ -381,12 +393,35 @@ impl Experiment {
             &self.stage2_loss,
             step,
         );
+        if let Some(adv) = self.adversarial.as_mut() {
+            // Adversarial training (`crate::adversarial::training`): the mixed loss and its gradient.
+            let loss = adv.value_and_grad(
+                &self.model,
+                loss_fn,
+                xb,
+                yb,
+                step,
+                &mut self.ws,
+                &mut self.grad,
+            )?;
+            if !loss.is_finite() {
+                return Err(self.diverged(loss));
+            }
+            return self.apply_gradient(step, loss);
+        }
+        let logits = self.model.forward(xb, n, &mut self.ws);
+        self.dlogits.resize(n * k, 0.0);
         let loss = loss_fn.value_and_grad(logits, yb, k, &mut self.dlogits);
         if !loss.is_finite() {
             return Err(self.diverged(loss));
         }
         self.model
             .backward(xb, n, &self.dlogits, &mut self.ws, &mut self.grad);
+        self.apply_gradient(step, loss)
+    }
+
+    /// The optimizer update of step `step` from `self.grad`, undone on non-finite parameters.
+    fn apply_gradient(&mut self, step: u64, loss: f64) -> Result<f64> {
         self.backup.clone_from(&self.model.params);
         self.opt_backup.clone_from(&self.opt_state);
         let scalars = self.step_scalars(step);
@@ -655,6 +690,7 @@ impl Experiment {
             resampled_counts: self.resampled.data.class_counts(),
             test_counts: self.test.class_counts(),
             history: self.history.clone(),
+            robust: (self.config.robust_eval.as_ref()).map(|a| self.robust_evaluation(a)),
         }
     }
 

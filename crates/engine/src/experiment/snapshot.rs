@@ -71,4 +71,7 @@ pub struct Snapshot {
     pub resampled_counts: Vec<usize>,
     pub test_counts: Vec<usize>,
     pub history: Vec<EpochRecord>,
+    /// Clean and robust per-class accuracy under `config.robust_eval`'s attack; `None`: not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robust: Option<crate::adversarial::RobustEvaluation>,
 }

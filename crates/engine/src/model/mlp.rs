@@ -285,6 +285,72 @@ impl Mlp {
         }
     }
 
+    /// Gradient of the loss with respect to the inputs, `∂L/∂x` (n × fan_in of layer 0, row-major, into
+    /// `dx`), given `dlogits` for the batch `x` last passed to [`Self::forward`] with `ws`. The adversarial
+    /// attacks (`crate::adversarial`) need it; [`Self::backward`] stops at layer 0 and stays as it was,
+    /// so the parameter gradient keeps its bit-exact order and speed. No parameter gradient is formed
+    /// here except the cosine head's, which [`cosine_backward`] computes alongside `∂L/∂h` (into a
+    /// scratch buffer that is thrown away). Sums run in ascending order over the layer's outputs.
+    pub fn input_gradient(
+        &self,
+        x: &[f32],
+        n: usize,
+        dlogits: &[f32],
+        ws: &mut MlpWorkspace,
+        dx: &mut Vec<f32>,
+    ) {
+        let depth = self.layers.len();
+        ws.delta.clear();
+        ws.delta.extend_from_slice(&dlogits[..n * self.n_outputs()]);
+        for li in (0..depth).rev() {
+            let l = self.layers[li];
+            let w = &self.params[l.w_offset..l.b_offset];
+            ws.delta_prev.clear();
+            ws.delta_prev.resize(n * l.fan_in, 0.0);
+            if let (Head::Cosine { scale }, true) = (self.head, li + 1 == depth) {
+                let input: &[f32] = if li == 0 { x } else { &ws.a[li - 1] };
+                ws.wt.clear();
+                ws.wt.resize(l.fan_in * l.fan_out, 0.0);
+                cosine_backward(
+                    input,
+                    n,
+                    w,
+                    &l,
+                    scale,
+                    &ws.a[li],
+                    &ws.delta,
+                    &ws.row_norms,
+                    &ws.col_norms,
+                    &mut ws.wt,
+                    Some(&mut ws.delta_prev[..]),
+                );
+            } else {
+                for (drow, dprev) in ws
+                    .delta
+                    .chunks_exact(l.fan_out)
+                    .zip(ws.delta_prev.chunks_exact_mut(l.fan_in))
+                {
+                    for (dk, wk) in dprev.iter_mut().zip(w.chunks_exact(l.fan_out)) {
+                        *dk = drow.iter().zip(wk).fold(0.0f32, |s, (&d, &wv)| s + d * wv);
+                    }
+                }
+            }
+            if li > 0 {
+                let (z_prev, a_prev) = (&ws.z[li - 1], &ws.a[li - 1]);
+                for (idx, d) in ws.delta_prev.iter_mut().enumerate() {
+                    // ReLU layers keep only `a` (see `forward`): a > 0 exactly when z > 0.
+                    *d *= match self.activation {
+                        Activation::Relu => f32::from(u8::from(a_prev[idx] > 0.0)),
+                        act => act.derivative(z_prev[idx], a_prev[idx]),
+                    };
+                }
+            }
+            std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
+        }
+        dx.clear();
+        dx.extend_from_slice(&ws.delta);
+    }
+
     /// Logits for `n` rows, row-major `n × K`.
     pub fn predict_logits(&self, x: &[f32], n: usize) -> Vec<f32> {
         let mut ws = MlpWorkspace::default();
@@ -421,6 +487,70 @@ mod tests {
                     (num - g[pi] as f64).abs() < 2e-3 + 2e-2 * num.abs(),
                     "{act:?} {head:?} param {pi}: numeric {num}, analytic {}",
                     g[pi]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn input_gradient_matches_finite_differences() {
+        let heads = [Head::Linear, Head::Cosine { scale: 3.0 }];
+        let cases = Activation::ALL
+            .into_iter()
+            .flat_map(|a| heads.map(|h| (a, h, vec![5, 4])))
+            .chain(
+                Activation::ALL
+                    .into_iter()
+                    .flat_map(|a| heads.map(|h| (a, h, vec![6]))),
+            )
+            .chain(heads.map(|h| (Activation::Relu, h, vec![])));
+        for (act, head, hidden) in cases {
+            let spec = ModelSpec {
+                hidden: hidden.clone(),
+                activation: act,
+                head,
+            };
+            let mut rng = Rng::from_seed(11);
+            let mut m = Mlp::new(&spec, 3, 3, &mut rng);
+            for p in m.params.iter_mut() {
+                *p += 0.05 * rng.normal() as f32;
+            }
+            let mut x: Vec<f32> = (0..12).map(|_| rng.normal() as f32).collect();
+            let y = vec![0, 2, 1, 2];
+            let mut ws = MlpWorkspace::default();
+            let logits = m.forward(&x, 4, &mut ws).to_vec();
+            let mut d = logits.clone();
+            for (i, row) in d.chunks_mut(3).enumerate() {
+                softmax_in_place(row);
+                row[y[i]] -= 1.0;
+                row.iter_mut().for_each(|v| *v /= 4.0);
+            }
+            let params_before = m.params.clone();
+            let mut dx = Vec::new();
+            m.input_gradient(&x, 4, &d, &mut ws, &mut dx);
+            assert_eq!(dx.len(), x.len());
+            assert_eq!(m.params, params_before);
+            // The parameter gradient from the same workspace is unchanged by the input gradient.
+            let mut g_after = vec![0.0; m.n_params()];
+            m.backward(&x, 4, &d, &mut ws, &mut g_after);
+            let mut ws2 = MlpWorkspace::default();
+            m.forward(&x, 4, &mut ws2);
+            let mut g_clean = vec![0.0; m.n_params()];
+            m.backward(&x, 4, &d, &mut ws2, &mut g_clean);
+            assert_eq!(g_after, g_clean, "{act:?} {head:?} {hidden:?}");
+            for xi in 0..x.len() {
+                let h = 1e-3f32;
+                let orig = x[xi];
+                x[xi] = orig + h;
+                let up = ce(&m, &x, &y);
+                x[xi] = orig - h;
+                let down = ce(&m, &x, &y);
+                x[xi] = orig;
+                let num = (up - down) / (2.0 * h as f64);
+                assert!(
+                    (num - dx[xi] as f64).abs() < 2e-3 + 2e-2 * num.abs(),
+                    "{act:?} {head:?} {hidden:?} input {xi}: numeric {num}, analytic {}",
+                    dx[xi]
                 );
             }
         }
