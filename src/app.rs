@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::boundary::BoundaryPanel;
 use crate::components::calibration::CalibrationPanel;
 use crate::components::class_counts::ClassCountsPanel;
+use crate::components::collapse_curves::CollapseCurvesPanel;
 use crate::components::compare::ComparePanel;
 use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
@@ -13,6 +14,7 @@ use crate::components::data_import::{provide_data_import, DataNeeded, DataPanel,
 use crate::components::decision_rule::DecisionRulePanel;
 use crate::components::error::ErrorBanner;
 use crate::components::export::ExportPanel;
+use crate::components::feature_space::FeatureSpacePanel;
 use crate::components::header::{BackendNotice, Header, LinkNotice};
 use crate::components::loss::LossPanel;
 use crate::components::metric_curves::MetricCurvesPanel;
@@ -49,6 +51,7 @@ pub fn App() -> impl IntoView {
     use_shortcuts(ctl);
     crate::url::keep_in_sync(ctl, link);
     let ui = ctl.ui;
+    let link = expect_context::<crate::url::LinkState>();
     let _ = window_event_listener(leptos::ev::resize, move |_| ui.redraw());
     ctl.start();
     view! {
@@ -65,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <div class="centre">
                     <BoundaryPanel/>
                     <DecisionRulePanel/>
+                    <Show when=move || !link.is_hidden("features")><FeatureSpacePanel/></Show>
                 </div>
                 <div class="metrics">
                     <ScoresPanel/>
@@ -75,6 +79,7 @@ pub fn App() -> impl IntoView {
                 <div class="metrics-more">
                     <ClassCountsPanel/>
                     <LossPanel/>
+                    <Show when=move || !link.is_hidden("collapse")><CollapseCurvesPanel/></Show>
                     <MetricCurvesPanel/>
                     <RocPrPanel/>
                     <CalibrationPanel/>

@@ -18,6 +18,11 @@ pub fn install(ctl: Controller) -> Result<(), JsValue> {
     // `window.imlab.boundaryDraws()`: decision-boundary redraws since load (redraw-rate tests).
     let draws = Closure::<dyn Fn() -> f64>::new(|| crate::charts::boundary::draw_count() as f64);
     js_sys::Reflect::set(&api, &"boundaryDraws".into(), &draws.into_js_value())?;
+    // `window.imlab.featureSpace()`: the feature-space panel's latest view as JSON (class means,
+    // global mean, arrow tips, explained variance, mode, draws), or "null" before its first view.
+    let features =
+        Closure::<dyn Fn() -> String>::new(crate::components::feature_space::latest_json);
+    js_sys::Reflect::set(&api, &"featureSpace".into(), &features.into_js_value())?;
     // `window.imlab.setConfig(json)`: starts the experiment of a full config (the `config` of
     // `snapshot()`, edited); returns "ok" or why it was refused.
     let set_config = Closure::<dyn Fn(String) -> String>::new(move |text: String| {

@@ -6,6 +6,7 @@ use imlab_engine::{ExperimentConfig, Snapshot};
 use leptos::prelude::*;
 
 use crate::backend::BackendStatus;
+use crate::lab::PointRef;
 
 #[derive(Clone, Copy)]
 pub struct Ui {
@@ -30,6 +31,9 @@ pub struct Ui {
     pub data_needed: RwSignal<Option<ExperimentConfig>>,
     /// Said under the plot when a change of data dropped the point edits made on the previous data.
     pub edits_dropped: RwSignal<Option<String>>,
+    /// The row under the pointer in any point view (boundary, feature space): every view
+    /// highlights it.
+    pub hovered: RwSignal<Option<PointRef>>,
 }
 
 impl Ui {
@@ -45,6 +49,7 @@ impl Ui {
             config: RwSignal::new(ExperimentConfig::default()),
             data_needed: RwSignal::new(None),
             edits_dropped: RwSignal::new(None),
+            hovered: RwSignal::new(None),
         }
     }
 

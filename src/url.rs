@@ -6,8 +6,9 @@
 //! Informational keys: `made_on=<backend>` records which backend made the result (written by the
 //! app), and `hide=a,b` hides controls for a cleaner embed or lecture. Names `hide` accepts:
 //! [`HIDE_NAMES`] — `setup` (the whole Setup panel), its sections `data`, `sampler`, `loss`,
-//! `model`, `training`, the header's `presets`, `share`, `theme`, `presentation`, and `edit` (the
-//! point-editing bar under the plot).
+//! `model`, `training`, the header's `presets`, `share`, `theme`, `presentation`, `edit` (the
+//! point-editing bar under the plot), and the panels `features` (feature space) and `collapse`
+//! (neural-collapse curves).
 
 use std::collections::BTreeMap;
 
@@ -19,7 +20,7 @@ use wasm_bindgen::JsValue;
 use crate::runner::Controller;
 
 /// Everything `hide=` accepts.
-pub const HIDE_NAMES: [&str; 11] = [
+pub const HIDE_NAMES: [&str; 13] = [
     "setup",
     "data",
     "sampler",
@@ -31,6 +32,8 @@ pub const HIDE_NAMES: [&str; 11] = [
     "theme",
     "presentation",
     "edit",
+    "features",
+    "collapse",
 ];
 
 /// What the page keeps from its link.

@@ -12,6 +12,7 @@ use wasm_bindgen::{Clamped, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use super::canvas::{context_2d, fit_to_css, offscreen};
+use super::marks;
 use super::palette::{class_css, fill_rgba};
 use crate::lab::{DecisionGrid, Mark, SamplerInternals};
 
@@ -44,6 +45,8 @@ pub struct BoundaryScene<'a> {
     pub internals: Option<&'a SamplerInternals>,
     /// Changes whenever the marks or the overlay change, so the cached point layer is redrawn.
     pub data_key: u64,
+    /// The row hovered in this or another view (highlighted over the cached layer).
+    pub hovered: Option<Mark>,
 }
 
 #[derive(Default)]
@@ -75,6 +78,11 @@ impl BoundaryPainter {
         }
         let layer = self.point_layer(scene, w, h, dpr)?;
         ctx.draw_image_with_html_canvas_element(layer, 0.0, 0.0)?;
+        if let Some(m) = scene.hovered {
+            let (u, v) = scene.grid.to_unit(m.x, m.y);
+            let r = marks::radius(w as f64, h as f64, dpr);
+            marks::highlight(&ctx, u * w as f64, v * h as f64, r, dpr)?;
+        }
         DRAWS.with(|d| d.set(d.get() + 1));
         Ok(())
     }
@@ -153,13 +161,13 @@ fn draw_marks(
     h: f64,
     dpr: f64,
 ) -> Result<(), JsValue> {
-    let r = (w.min(h) / 150.0).clamp(2.5 * dpr, 7.0 * dpr);
+    let r = marks::radius(w, h, dpr);
     let place = |m: &Mark| {
         let (u, v) = scene.grid.to_unit(m.x, m.y);
         (u * w, v * h)
     };
     // Rarer classes last, so minority points are never buried under the majority.
-    let order = classes_by_frequency(scene.train, scene.n_classes);
+    let order = marks::classes_by_frequency(scene.train.iter().map(|m| m.class), scene.n_classes);
     ctx.set_line_width(1.0 * dpr);
     ctx.set_stroke_style_str("rgba(20, 20, 30, 0.75)");
     let first_added = scene.train.len().saturating_sub(scene.added);
@@ -168,10 +176,7 @@ fn draw_marks(
         ctx.set_fill_style_str(&class_css(c));
         for m in generated.iter().filter(|m| m.class == c) {
             let (x, y) = place(m);
-            ctx.begin_path();
-            ctx.arc(x, y, r, 0.0, TAU)?;
-            ctx.fill();
-            ctx.stroke();
+            marks::dot(ctx, x, y, r)?;
         }
     }
     // Points the user added: squares with a heavier outline, on top of the generated ones.
@@ -179,10 +184,8 @@ fn draw_marks(
     ctx.set_stroke_style_str("rgba(17, 24, 39, 0.95)");
     for m in added {
         let (x, y) = place(m);
-        let d = r * 1.2;
         ctx.set_fill_style_str(&class_css(m.class));
-        ctx.fill_rect(x - d, y - d, 2.0 * d, 2.0 * d);
-        ctx.stroke_rect(x - d, y - d, 2.0 * d, 2.0 * d);
+        marks::square(ctx, x, y, r);
     }
     ctx.set_line_width(1.0 * dpr);
     ctx.set_stroke_style_str("rgba(20, 20, 30, 0.75)");
@@ -190,15 +193,7 @@ fn draw_marks(
         ctx.set_fill_style_str(&class_css(c));
         for m in scene.synthetic.iter().filter(|m| m.class == c) {
             let (x, y) = place(m);
-            let d = r * 1.1;
-            ctx.begin_path();
-            ctx.move_to(x, y - d);
-            ctx.line_to(x + d, y);
-            ctx.line_to(x, y + d);
-            ctx.line_to(x - d, y);
-            ctx.close_path();
-            ctx.fill();
-            ctx.stroke();
+            marks::diamond(ctx, x, y, r);
         }
     }
     // Test rows: a dark halo under a coloured ring, readable on either tint.
@@ -206,14 +201,7 @@ fn draw_marks(
         let colour = class_css(c);
         for m in scene.test.iter().filter(|m| m.class == c) {
             let (x, y) = place(m);
-            ctx.begin_path();
-            ctx.arc(x, y, r * 1.25, 0.0, TAU)?;
-            ctx.set_line_width(3.6 * dpr);
-            ctx.set_stroke_style_str("rgba(20, 20, 30, 0.8)");
-            ctx.stroke();
-            ctx.set_line_width(2.0 * dpr);
-            ctx.set_stroke_style_str(&colour);
-            ctx.stroke();
+            marks::ring(ctx, x, y, r, &colour, dpr)?;
         }
     }
     if let Some(internals) = scene.internals {
@@ -298,33 +286,4 @@ fn cross(ctx: &CanvasRenderingContext2d, x: f64, y: f64, d: f64, colour: &str, w
     ctx.set_line_width(width);
     ctx.set_stroke_style_str(colour);
     ctx.stroke();
-}
-
-/// Class indices, most frequent first.
-fn classes_by_frequency(marks: &[Mark], n_classes: usize) -> Vec<usize> {
-    let mut counts = vec![0usize; n_classes];
-    for m in marks {
-        if let Some(c) = counts.get_mut(m.class) {
-            *c += 1;
-        }
-    }
-    let mut order: Vec<usize> = (0..n_classes).collect();
-    order.sort_by_key(|&c| std::cmp::Reverse(counts[c]));
-    order
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rarer_classes_are_drawn_last() {
-        let m = |class| Mark {
-            x: 0.0,
-            y: 0.0,
-            class,
-        };
-        let marks = [m(1), m(0), m(0), m(2), m(0), m(2)];
-        assert_eq!(classes_by_frequency(&marks, 3), vec![0, 2, 1]);
-    }
 }

@@ -2,6 +2,9 @@
 
 pub mod boundary;
 pub mod canvas;
+pub mod collapse;
+pub mod feature_space;
 pub mod loss;
+pub mod marks;
 pub mod palette;
 pub mod plot;

@@ -1,7 +1,8 @@
 //! The decision-boundary panel: the canvas (redrawn on every published frame), the sampler-internals
 //! toggle, the hover tooltip saying where a point came from, and the legend. Data with more than two
 //! features is shown on its first two principal components, and the panel says the boundary is not
-//! drawn there.
+//! drawn there. The hovered row is shared through `Ui::hovered`, so the feature-space view
+//! highlights it too (and a row hovered there is highlighted here).
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -51,6 +52,7 @@ pub fn BoundaryPanel() -> impl IntoView {
     };
     Effect::new(move |_| {
         ui.revision.track();
+        let hovered = ui.hovered.get();
         let internals_on = show_internals.get();
         let Some(el) = canvas.get() else { return };
         ctl.with_session(|s| {
@@ -67,6 +69,7 @@ pub fn BoundaryPanel() -> impl IntoView {
                 synthetic: &marks.synthetic,
                 internals: internals_on.then(|| lab.internals()),
                 data_key: s.generation * 2 + u64::from(internals_on),
+                hovered: hovered.and_then(|r| marks.get(r).copied()),
             };
             painter.update_value(|p| {
                 if let Err(e) = p.draw(&el, &scene) {
@@ -85,12 +88,17 @@ pub fn BoundaryPanel() -> impl IntoView {
             let (x, y) = grid.plane_point(fx, fy);
             let radius = HOVER_PX / w * grid.span;
             let marks = s.lab.marks();
-            marks.nearest(x, y, radius).map(|r| marks.describe(r))
+            marks.nearest(x, y, radius).map(|r| (r, marks.describe(r)))
         });
+        let found = found.flatten();
+        let at = found.as_ref().map(|f| f.0);
+        if ui.hovered.get_untracked() != at {
+            ui.hovered.set(at);
+        }
         // Left of the pointer on the right half, so the tooltip stays inside the picture.
         let x = if px > w / 2.0 { px - 12.0 } else { px + 12.0 };
         let right = px > w / 2.0;
-        tooltip.set(found.flatten().map(|text| (text, x, py + 12.0, right)));
+        tooltip.set(found.map(|(_, text)| (text, x, py + 12.0, right)));
     };
     let plane_note = move || {
         ui.revision.track();
@@ -153,7 +161,10 @@ pub fn BoundaryPanel() -> impl IntoView {
                     aria-label="Model's class probabilities over the plane, the decision rule's boundary as a dark line, training points as dots, test points as rings, synthetic points as diamonds"
                     class:editing=move || edit_class.get().is_some()
                     on:mousemove=on_move
-                    on:mouseleave=move |_| tooltip.set(None)
+                    on:mouseleave=move |_| {
+                        tooltip.set(None);
+                        ui.hovered.set(None);
+                    }
                     on:click=on_click
                 ></canvas>
                 {move || tooltip.get().map(|(text, x, y, right)| view! {

@@ -3,6 +3,7 @@
 pub mod boundary;
 pub mod calibration;
 pub mod class_counts;
+pub mod collapse_curves;
 pub mod compare;
 pub mod confusion;
 pub mod controls;
@@ -10,6 +11,7 @@ pub mod data_import;
 pub mod decision_rule;
 pub mod error;
 pub mod export;
+pub mod feature_space;
 pub mod format;
 pub mod header;
 pub mod job_controls;

@@ -35,6 +35,8 @@ pub struct Marks {
     /// For each synthetic mark, the training rows it was made from: `(base, neighbour)` for the
     /// SMOTE family, `(row, row)` for a smoothed copy.
     pub parents: Vec<(usize, usize)>,
+    /// For each synthetic mark, its row in the resampled training set.
+    pub synthetic_rows: Vec<usize>,
     /// How many of the last training marks are points the user added (the dataset's point edits).
     pub added: usize,
 }
@@ -43,6 +45,7 @@ impl Marks {
     pub fn new(train: &Dataset, test: &Dataset, resampled: &Resampled, plane: &Plane) -> Self {
         let mut synthetic = Vec::new();
         let mut parents = Vec::new();
+        let mut synthetic_rows = Vec::new();
         for (i, o) in resampled.origin.iter().enumerate() {
             let from = match *o {
                 Origin::Synthetic { base, neighbor } => (base, neighbor),
@@ -51,12 +54,14 @@ impl Marks {
             };
             synthetic.push(mark(&resampled.data, i, plane));
             parents.push(from);
+            synthetic_rows.push(i);
         }
         Marks {
             train: (0..train.len()).map(|i| mark(train, i, plane)).collect(),
             test: (0..test.len()).map(|i| mark(test, i, plane)).collect(),
             synthetic,
             parents,
+            synthetic_rows,
             added: 0,
         }
     }

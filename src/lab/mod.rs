@@ -5,21 +5,28 @@
 //! (`crate::backend`); the CPU path lives here because it is just the engine.
 
 mod budget;
+mod collapse_curves;
 mod cost;
 mod curves;
+mod feature_space;
 mod grid;
 mod internals;
 mod marks;
+mod pca;
 mod point_edit;
 mod projection;
 mod ratio;
 mod report;
 
 pub use budget::StepBudget;
+pub use collapse_curves::{
+    any_measure, log_decades, minority_angle_text, minority_angles, CollapseCurve,
+};
 pub use curves::{operating_point, Curves};
+pub use feature_space::{FeatureMode, FeatureProjector, FeatureView};
 pub use grid::{DecisionGrid, GRID_SIZE};
 pub use internals::SamplerInternals;
-pub use marks::{Mark, Marks};
+pub use marks::{Mark, Marks, PointRef};
 pub use point_edit::{
     drop_edits_on_new_data, dropped_note, with_point_added, with_point_removed, without_edits,
 };

@@ -2,11 +2,13 @@
 //!
 //! Features are standardised first (zero mean, unit variance; a constant feature is left at 0), so
 //! a feature measured in large units does not take the picture over. The components are the two
-//! leading eigenvectors of the correlation matrix, found by power iteration with deflation; each is
-//! signed so its largest entry is positive, which keeps the picture from flipping between runs.
+//! leading eigenvectors of the correlation matrix (`super::pca`); each is signed so its largest
+//! entry is positive, which keeps the picture from flipping between runs.
 //! The model's decision boundary lives in the full feature space and is not drawn on this plane.
 
 use imlab_engine::dataset::Dataset;
+
+use super::pca::principal_plane;
 
 /// Power-iteration rounds: the 2-D picture needs only a rough direction.
 const ITERATIONS: usize = 200;
@@ -81,79 +83,38 @@ fn pca(data: &Dataset) -> Plane {
     for s in &mut scale {
         *s = if *s > 1e-24 { s.sqrt() } else { f64::INFINITY };
     }
-    // Correlation matrix (standardised covariance).
-    let mut cov = vec![0.0; d * d];
-    let mut z = vec![0.0; d];
+    // Standardised rows: their covariance is the correlation matrix.
+    let mut z = Vec::with_capacity(data.len() * d);
     for i in 0..data.len() {
-        for (k, ((v, m), s)) in data.row(i).iter().zip(&mean).zip(&scale).enumerate() {
-            z[k] = (v - m) / s;
-        }
-        for (a, &za) in z.iter().enumerate() {
-            for (b, &zb) in z.iter().enumerate().skip(a) {
-                cov[a * d + b] += za * zb / n as f64;
-            }
-        }
+        z.extend(
+            data.row(i)
+                .iter()
+                .zip(&mean)
+                .zip(&scale)
+                .map(|((v, m), s)| (v - m) / s),
+        );
     }
-    for a in 0..d {
-        for b in 0..a {
-            cov[a * d + b] = cov[b * d + a];
-        }
-    }
-    let total: f64 = (0..d).map(|a| cov[a * d + a]).sum::<f64>().max(1e-300);
-    let (first, l1) = leading_axis(&cov, d, None);
-    let (second, l2) = leading_axis(&cov, d, Some((&first, l1)));
+    let found = principal_plane(&z, data.len(), d, None, ITERATIONS);
+    let explained = found.explained();
+    let [mut first, mut second] = found.axes;
+    signed(&mut first);
+    signed(&mut second);
     Plane::Pca {
         mean,
         scale,
         axes: [first, second],
-        explained: [l1 / total, l2 / total],
+        explained,
     }
 }
 
-/// Leading eigenvector and eigenvalue of the symmetric `cov`, after removing `deflate`'s direction.
-fn leading_axis(cov: &[f64], d: usize, deflate: Option<(&[f64], f64)>) -> (Vec<f64>, f64) {
-    let apply = |v: &[f64]| -> Vec<f64> {
-        let mut out: Vec<f64> = (0..d)
-            .map(|a| (0..d).map(|b| cov[a * d + b] * v[b]).sum())
-            .collect();
-        if let Some((u, l)) = deflate {
-            let dot: f64 = u.iter().zip(v).map(|(a, b)| a * b).sum();
-            for (o, ui) in out.iter_mut().zip(u) {
-                *o -= l * dot * ui;
-            }
-        }
-        out
-    };
-    // A fixed, non-symmetric start so no eigenvector is orthogonal to it by construction.
-    let mut v: Vec<f64> = (0..d).map(|i| 1.0 + i as f64 / d as f64).collect();
-    normalise(&mut v);
-    let mut lambda = 0.0;
-    for _ in 0..ITERATIONS {
-        let mut w = apply(&v);
-        lambda = w.iter().zip(&v).map(|(a, b)| a * b).sum();
-        if normalise(&mut w) == 0.0 {
-            break;
-        }
-        v = w;
-    }
-    // Sign convention: the largest-magnitude entry is positive.
+/// Sign convention: the largest-magnitude entry is positive.
+fn signed(v: &mut [f64]) {
     let big = v
         .iter()
         .copied()
         .fold(0.0f64, |m, x| if x.abs() > m.abs() { x } else { m });
     if big < 0.0 {
         v.iter_mut().for_each(|x| *x = -*x);
-    }
-    (v, lambda.max(0.0))
-}
-
-fn normalise(v: &mut [f64]) -> f64 {
-    let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
-    if norm > 0.0 && norm.is_finite() {
-        v.iter_mut().for_each(|x| *x /= norm);
-        norm
-    } else {
-        0.0
     }
 }
 
