@@ -1270,7 +1270,9 @@ mod tests {
         })
         .unwrap();
         match supported(&adv) {
-            Err(GpuError::Unsupported(why)) => assert!(why.contains("adversarial training"), "{why}"),
+            Err(GpuError::Unsupported(why)) => {
+                assert!(why.contains("adversarial training"), "{why}")
+            }
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
