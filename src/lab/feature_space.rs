@@ -70,7 +70,7 @@ pub struct Window {
 
 impl Window {
     /// Fractions of the canvas (0..1, y down) of a plane point.
-    pub fn to_unit(&self, x: f64, y: f64) -> (f64, f64) {
+    pub fn to_unit(self, x: f64, y: f64) -> (f64, f64) {
         (
             0.5 + (x - self.centre[0]) / (2.0 * self.half),
             0.5 - (y - self.centre[1]) / (2.0 * self.half),

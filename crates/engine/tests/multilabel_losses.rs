@@ -322,5 +322,5 @@ fn bad_parameters_name_their_key() {
     let loss = MultilabelLossConfig::new(MultilabelLossSpec::Bce)
         .build(&stats)
         .unwrap();
-    assert!(loss.value_and_grad(&z, &y, &mut vec![0.0; 16]).is_err());
+    assert!(loss.value_and_grad(&z, &y, &mut [0.0; 16]).is_err());
 }
