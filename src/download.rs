@@ -13,14 +13,29 @@ pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> 
     save_blob(file_name, &blob)
 }
 
-/// Offers a canvas's current picture as a PNG download.
-pub fn save_canvas_png(file_name: &str, canvas: &HtmlCanvasElement) -> Result<(), String> {
-    // A data URL is produced synchronously and is allowed by the page's policy (`img-src data:`); an
-    // anchor downloads it like an object URL.
+/// Offers `bytes` as a download named `file_name`.
+pub fn save_bytes(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(describe)?;
+    save_blob(file_name, &blob)
+}
+
+/// A canvas's current picture as PNG bytes. The data URL is made synchronously (a `toBlob` callback
+/// would let the next frame redraw the chart first) and decoded with the browser's own `atob`.
+pub fn canvas_png_bytes(canvas: &HtmlCanvasElement) -> Result<Vec<u8>, String> {
     let url = canvas
         .to_data_url_with_type("image/png")
         .map_err(describe)?;
-    click_download(file_name, &url)
+    let b64 = url
+        .strip_prefix("data:image/png;base64,")
+        .ok_or("the browser did not make a PNG of the chart")?;
+    let window = web_sys::window().ok_or("no window")?;
+    // `atob` gives one char per byte (U+0000..U+00FF).
+    let binary = window.atob(b64).map_err(describe)?;
+    Ok(binary.chars().map(|c| c as u8).collect())
 }
 
 fn save_blob(file_name: &str, blob: &Blob) -> Result<(), String> {

@@ -18,6 +18,7 @@ mod state;
 mod sweep_runner;
 mod theme;
 mod url;
+mod zip;
 
 fn main() {
     console_error_panic_hook::set_once();

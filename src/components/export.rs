@@ -6,9 +6,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::download::{save_canvas_png, save_text};
+use crate::download::{canvas_png_bytes, save_bytes, save_text};
 use crate::exports::{data_csv, metrics_csv, predictions_csv, results_json};
 use crate::runner::Controller;
+use crate::zip::{write_zip, ZipEntry};
 
 #[component]
 pub fn ExportPanel() -> impl IntoView {
@@ -68,15 +69,17 @@ pub fn ExportPanel() -> impl IntoView {
                 <button type="button" data-testid="export-metrics-csv" on:click=metrics>"Metrics per epoch (CSV)"</button>
                 <button type="button" data-testid="export-predictions-csv" on:click=predictions>"Test predictions (CSV)"</button>
                 <button type="button" data-testid="export-data-csv" on:click=data title="The training set the model sees (synthetic points marked), the rows an under-sampler removed, and the test split">"Data (CSV)"</button>
-                <button type="button" data-testid="export-png" on:click=charts>"Charts (PNG)"</button>
+                <button type="button" data-testid="export-png" on:click=charts>"Charts (PNG, one ZIP)"</button>
             </div>
             <p class="export-status" data-testid="export-status" role="status">{move || status.get()}</p>
         </section>
     }
 }
 
-/// Saves every chart on the page (each `<canvas>` with a `data-testid`, found when clicked, so
-/// panels added later are included) as `imlab-<testid>.png`.
+/// Saves every chart on the page (each drawn `<canvas>` with a `data-testid`, found when clicked, so
+/// panels added later are included) as `imlab-<testid>.png`, all in one `imlab-charts.zip`: a
+/// browser saves only about ten files from one page in a burst and drops the rest silently, and the
+/// page has more charts than that.
 fn save_charts() -> Result<String, String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -84,7 +87,7 @@ fn save_charts() -> Result<String, String> {
     let list = document
         .query_selector_all("canvas[data-testid]")
         .map_err(|_| "the charts could not be listed".to_string())?;
-    let mut saved = Vec::new();
+    let mut pictures: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 0..list.length() {
         let Some(canvas) = list
             .item(i)
@@ -92,18 +95,34 @@ fn save_charts() -> Result<String, String> {
         else {
             continue;
         };
-        if canvas.width() == 0 || canvas.height() == 0 {
+        // A panel that draws only while on screen (`data-lazy`) and has not been scrolled to yet
+        // holds no picture: leave it out rather than save a blank file.
+        let undrawn_lazy = canvas.has_attribute("data-lazy") && !canvas.has_attribute("data-drawn");
+        if canvas.width() == 0 || canvas.height() == 0 || undrawn_lazy {
             continue;
         }
         let id = canvas.get_attribute("data-testid").unwrap_or_default();
         let name = format!("imlab-{}.png", file_safe(&id));
-        save_canvas_png(&name, &canvas)?;
-        saved.push(name);
+        if pictures.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        pictures.push((name, canvas_png_bytes(&canvas)?));
     }
-    if saved.is_empty() {
+    if pictures.is_empty() {
         return Err("there is no chart on the page".into());
     }
-    Ok(format!("Saved {}.", saved.join(", ")))
+    let entries: Vec<ZipEntry<'_>> = pictures
+        .iter()
+        .map(|(name, bytes)| ZipEntry { name, bytes })
+        .collect();
+    let zip = write_zip(&entries).map_err(|e| e.to_string())?;
+    save_bytes("imlab-charts.zip", "application/zip", &zip)?;
+    let names: Vec<&str> = pictures.iter().map(|(n, _)| n.as_str()).collect();
+    Ok(format!(
+        "Saved imlab-charts.zip ({} charts: {}).",
+        names.len(),
+        names.join(", ")
+    ))
 }
 
 /// Keeps a file name to letters, digits and dashes.

@@ -122,8 +122,12 @@ pub fn FeatureSpacePanel() -> impl IntoView {
                 ("inputs", None) => ["input 1", "input 2"],
                 _ => ["PC 1", "PC 2"],
             };
-            if let Err(e) = draw_feature_space(&el, view, n_classes, hovered, names) {
-                leptos::logging::warn!("feature space not drawn: {e:?}");
+            match draw_feature_space(&el, view, n_classes, hovered, names) {
+                // The Export panel saves this canvas only once it holds a picture.
+                Ok(()) => {
+                    let _ = el.set_attribute("data-drawn", "");
+                }
+                Err(e) => leptos::logging::warn!("feature space not drawn: {e:?}"),
             }
         });
     });
@@ -172,6 +176,7 @@ pub fn FeatureSpacePanel() -> impl IntoView {
                 <canvas
                     node_ref=canvas
                     data-testid="feature-space"
+                    data-lazy=""
                     role="img"
                     aria-label="The rows' penultimate-layer features on their first two principal components: training rows as dots, test rows as rings, synthetic rows as diamonds, class means as large discs, the global mean as a cross, the classifier vectors as arrows"
                     on:mousemove=on_move

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { byId, openApp, screenshot, snapshot } from './harness.mjs';
 import { download, waitForStep } from './data-helpers.mjs';
+import { crc32 } from 'node:zlib';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -49,21 +50,24 @@ test('exports hold the config, the results, every epoch, every test row and each
     }
     assert.deepEqual(counts, snap.confusion.counts);
 
-    const charts = await page.locator('canvas[data-testid]').count();
-    assert.ok(charts >= 2, `the page has charts (${charts})`);
-    const pngs = [];
-    page.on('download', (d) => pngs.push(d));
-    await byId(page, 'export-png').click();
-    await page.waitForFunction(() => /Saved .*png/.test(document.querySelector('[data-testid="export-status"]').textContent));
-    await page.waitForTimeout(1000);
-    assert.equal(pngs.length, charts, 'one PNG per chart');
-    for (const d of pngs) {
-      assert.match(d.suggestedFilename(), /^imlab-[a-z0-9-]+\.png$/);
-      const { readFile } = await import('node:fs/promises');
-      const bytes = await readFile(await d.path());
-      assert.ok(bytes.subarray(0, 8).equals(PNG_MAGIC), `${d.suggestedFilename()} is a PNG`);
-      assert.ok(bytes.length > 1000, `${d.suggestedFilename()} has a picture (${bytes.length} bytes)`);
+    // The feature-space panel draws only once on screen: scroll to it so that its picture is saved too.
+    await byId(page, 'feature-space').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('[data-testid="feature-space"]').hasAttribute('data-drawn'), null, { timeout: 10_000 });
+    // Every drawn chart, as one ZIP of PNGs (a browser drops downloads past about ten from one page).
+    const drawn = await page.evaluate(() =>
+      [...document.querySelectorAll('canvas[data-testid]')]
+        .filter((c) => c.width > 0 && c.height > 0 && (!c.hasAttribute('data-lazy') || c.hasAttribute('data-drawn')))
+        .map((c) => `imlab-${c.dataset.testid}.png`));
+    assert.ok(drawn.includes('imlab-feature-space.png') && drawn.length >= 3, `the page has charts (${drawn})`);
+    const zip = await download(page, 'export-png');
+    assert.equal(zip.name, 'imlab-charts.zip');
+    const files = readStoredZip(zip.bytes);
+    assert.deepEqual(files.map((f) => f.name), drawn, 'one PNG per drawn chart, in page order');
+    for (const f of files) {
+      assert.ok(f.bytes.subarray(0, 8).equals(PNG_MAGIC), `${f.name} is a PNG`);
+      assert.ok(f.bytes.length > 1000, `${f.name} has a picture (${f.bytes.length} bytes)`);
     }
+    assert.match(await byId(page, 'export-status').textContent(), new RegExp(`Saved imlab-charts\\.zip \\(${drawn.length} charts`));
     // The data: the training set the model sees (here the default, no sampler), the test split.
     const data = await download(page, 'export-data-csv');
     const dRows = data.bytes.toString('utf8').trim().split('\n');
@@ -80,3 +84,29 @@ test('exports hold the config, the results, every epoch, every test row and each
     await app.close();
   }
 });
+
+/** The files of a ZIP whose entries are stored (method 0), read through its central directory, each
+ * checked against its CRC-32, as an unzip tool does. */
+function readStoredZip(buf) {
+  const end = buf.length - 22;
+  assert.equal(buf.readUInt32LE(end), 0x06054b50, 'end of central directory');
+  const count = buf.readUInt16LE(end + 10);
+  let at = buf.readUInt32LE(end + 16);
+  const files = [];
+  for (let i = 0; i < count; i += 1) {
+    assert.equal(buf.readUInt32LE(at), 0x02014b50, 'central directory record');
+    assert.equal(buf.readUInt16LE(at + 10), 0, 'stored');
+    const crc = buf.readUInt32LE(at + 16);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    assert.equal(buf.readUInt32LE(local), 0x04034b50, 'local header');
+    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const bytes = buf.subarray(dataAt, dataAt + size);
+    assert.equal(crc32(bytes), crc, `${name}'s CRC-32`);
+    files.push({ name, bytes });
+    at += 46 + nameLen;
+  }
+  return files;
+}
