@@ -139,6 +139,7 @@ fn second_stage_config(method: SecondStageMethod) -> ExperimentConfig {
         method,
         epochs: 2,
         lr_factor: None,
+        ..Default::default()
     });
     cfg
 }

@@ -21,7 +21,7 @@
 use std::future::Future;
 use std::ops::Range;
 
-use imlab_engine::experiment::TrainState;
+use imlab_engine::experiment::{SecondStageMethod, TrainState};
 use imlab_engine::loss::{AnyLossMetric, GpuOutput, Loss, Reduction};
 use imlab_engine::model::{Activation, Head, LayerShape};
 use imlab_engine::optim::{OptimizerSpec, StepScalars};
@@ -1118,6 +1118,13 @@ pub fn supported(exp: &Experiment) -> Result<()> {
             a.attack.norm.name(),
             a.attack.epsilon
         )));
+    }
+    if exp.plan().second.map(|s| s.method) == Some(SecondStageMethod::VirtualFeatureCalibration) {
+        return Err(GpuError::Unsupported(
+            "virtual-feature calibration (its second stage trains the output layer on feature \
+             vectors, some of them virtual, which the GPU kernels do not read)"
+                .into(),
+        ));
     }
     let mut steps = vec![0];
     steps.extend(exp.plan().drw_start);

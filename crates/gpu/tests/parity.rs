@@ -401,6 +401,7 @@ fn second_stage_crt_and_two_phase() {
             method,
             epochs: 20,
             lr_factor: None,
+            ..Default::default()
         });
         cfg.schedule.drw = Some(DeferredReweighting::default());
         let exp = Experiment::new(cfg.clone()).expect("config");

@@ -133,6 +133,7 @@ fn losses_schedules_samplers_and_optimizer_settings_side_by_side() {
                 method: SecondStageMethod::ClassifierRetraining,
                 epochs: 8,
                 lr_factor: None,
+                ..Default::default()
             });
         }),
         // More training rows, so more steps: the others sit out its last submissions.

@@ -173,6 +173,22 @@ impl ExperimentConfig {
             ));
         }
         self.validate_adversarial()?;
+        let calibrating = self.schedule.second_stage.as_ref().map(|s| s.method)
+            == Some(super::schedule::SecondStageMethod::VirtualFeatureCalibration);
+        if calibrating && self.model.head != Head::Linear {
+            return Err(EngineError::config(
+                "second_stage.method",
+                "virtual-feature calibration re-trains a linear head on feature vectors; set head.kind=linear or pick another second stage",
+            ));
+        }
+        if calibrating && self.adversarial.is_some() {
+            // Its stage 2 trains on feature vectors, some of them drawn, not on inputs: an
+            // input-space attack has nothing to perturb there.
+            return Err(EngineError::config(
+                "second_stage.method",
+                "virtual-feature calibration trains its second stage on (virtual) feature vectors, which an input-space attack cannot perturb; turn adversarial training off or pick cRT",
+            ));
+        }
         if let (LossSpec::Ldam { .. }, Head::Cosine { scale }) = (&self.loss, self.model.head) {
             if scale != 1.0 {
                 return Err(EngineError::config(

@@ -19,9 +19,13 @@ use crate::error::{EngineError, Result};
 use crate::loss::{training_prior, Loss, LossSpec};
 use crate::metrics::{Average, ConfusionMatrix};
 use crate::model::{softmax_in_place, Mlp, MlpWorkspace};
+use crate::model::{Head, LayerShape};
 use crate::optim::StepScalars;
 use crate::posthoc::PostHoc;
-use crate::representation::{minority_classes, CollapseInput, CollapseMeasures, CollapseWorkspace};
+use crate::representation::{
+    calibrate, class_gaussians, draw_balanced, minority_classes, CollapseInput, CollapseMeasures,
+    CollapseWorkspace,
+};
 use crate::resample::Resampled;
 use crate::rng::Rng;
 
@@ -88,6 +92,14 @@ pub struct Experiment {
     collapse_ws: CollapseWorkspace,
     /// Adversarial training (`config.adversarial`), when on.
     adversarial: Option<AdversarialTrainer>,
+    /// Virtual-feature calibration's stage-2 rows: the original split's penultimate features, then
+    /// the virtual features (from `vfc_real` on), with their labels. Empty until stage 2.
+    vfc_x: Vec<f32>,
+    vfc_y: Vec<usize>,
+    vfc_real: usize,
+    /// The output layer alone (a softmax regression on the features), trained in its stage 2.
+    head_model: Option<Mlp>,
+    head_ws: MlpWorkspace,
 }
 
 impl Experiment {
@@ -143,6 +155,12 @@ impl Experiment {
                 let present = counts.iter().filter(|&&n| n > 0).count();
                 present * counts.iter().copied().max().unwrap_or(0)
             }
+            // Real plus virtual rows: every present class of the original split topped up to the
+            // largest class.
+            Some(SecondStageMethod::VirtualFeatureCalibration) => {
+                let present = train_counts.iter().filter(|&&n| n > 0).count();
+                present * train_counts.iter().copied().max().unwrap_or(0)
+            }
             Some(SecondStageMethod::OutputFineTuning) => {
                 train_x.extend(train.x_f32());
                 train_y.extend_from_slice(&train.y);
@@ -173,6 +191,11 @@ impl Experiment {
             feature_ws: MlpWorkspace::default(),
             collapse_ws: CollapseWorkspace::default(),
             adversarial,
+            vfc_x: Vec::new(),
+            vfc_y: Vec::new(),
+            vfc_real: 0,
+            head_model: None,
+            head_ws: MlpWorkspace::default(),
             train_x,
             train_y,
             test_x: test.x_f32(),
@@ -339,6 +362,13 @@ impl Experiment {
                 CRT_ROWS_PER_CLASS,
                 &mut self.batch_rng.fork("crt_epoch", epoch),
             ),
+            (2, Some(SecondStageMethod::VirtualFeatureCalibration)) => self
+                .batch_rng
+                .fork("vfc_epoch", epoch)
+                .permutation(self.vfc_y.len().max(1))
+                .into_iter()
+                .map(|i| i as u32)
+                .collect(),
             (2, Some(SecondStageMethod::OutputFineTuning)) => self
                 .batch_rng
                 .fork("fine_tune_epoch", epoch)
@@ -367,6 +397,11 @@ impl Experiment {
             self.model
                 .reinit_output_layer(&mut Rng::stream(self.config.seed, "crt_init"));
         }
+        if s.method == SecondStageMethod::VirtualFeatureCalibration {
+            self.prepare_virtual_features();
+            self.model
+                .reinit_output_layer(&mut Rng::stream(self.config.seed, "vfc_init"));
+        }
         let n = self.model.output_layer_range().len();
         self.opt_state = vec![0.0; n * self.config.optimizer.state_per_param()];
         self.in_stage2 = true;
@@ -377,6 +412,9 @@ impl Experiment {
     pub fn train_step(&mut self) -> Result<f64> {
         self.enter_stage_if_due();
         let step = self.step;
+        if self.in_stage2 && self.head_model.is_some() {
+            return self.head_step();
+        }
         let mut idx = std::mem::take(&mut self.batch_rows);
         self.batch_indices_into(step, &mut idx);
         let d = self.resampled.data.n_features;
@@ -433,6 +471,114 @@ impl Experiment {
             scalars,
         );
         // A fold without early exit: vectorizes, and the parameters are nearly always all finite.
+        let finite = (self.model.params.iter()).fold(true, |ok, p| ok & p.is_finite());
+        if !finite {
+            self.model.params.clone_from(&self.backup);
+            self.opt_state.clone_from(&self.opt_backup);
+            return Err(self.diverged(f64::INFINITY));
+        }
+        self.step += 1;
+        self.record_losses(&[loss]);
+        Ok(loss)
+    }
+
+    /// Stage 2 of virtual-feature calibration: the features of the original split with the stage-1
+    /// model, class Gaussians, the tail classes' calibration, a class-balanced set of virtual
+    /// features from the `virtual_features` stream, and the output layer as a model of its own.
+    fn prepare_virtual_features(&mut self) {
+        let Some(stage) = self.config.schedule.second_stage.clone() else {
+            return;
+        };
+        let n = self.train.len();
+        let d = self.model.feature_dim();
+        let k = self.data.n_classes;
+        let real = self.model.penultimate_features(&self.original_train_x, n);
+        let stats = class_gaussians(&real, d, &self.train.y, k);
+        let calibrated = calibrate(
+            &stats,
+            &self.minority_flags,
+            stage.neighbors(),
+            stage.alpha(),
+        );
+        let counts = self.train.class_counts();
+        let mut rng = Rng::stream(self.config.seed, "virtual_features");
+        // No Cholesky factor only for non-finite statistics (a diverged body): train on the real
+        // features alone rather than on garbage.
+        let (vx, vy) = draw_balanced(&calibrated, &counts, &mut rng).unwrap_or_default();
+        self.vfc_real = n;
+        self.vfc_x = real;
+        self.vfc_x.extend_from_slice(&vx);
+        self.vfc_y = self.train.y.clone();
+        self.vfc_y.extend_from_slice(&vy);
+        self.epoch_rows = None;
+        let fan_out = self.model.n_outputs();
+        self.head_model = Some(Mlp {
+            layers: vec![LayerShape {
+                fan_in: d,
+                fan_out,
+                w_offset: 0,
+                b_offset: d * fan_out,
+            }],
+            activation: self.model.activation,
+            head: Head::Linear,
+            params: Vec::new(),
+        });
+    }
+
+    /// The virtual features of virtual-feature calibration (rows `n × feature_dim`, labels), once
+    /// stage 2 has started: trained on, never evaluated. `None` for other methods or before.
+    pub fn virtual_features(&self) -> Option<(&[f32], &[usize])> {
+        self.head_model.as_ref()?;
+        let d = self.model.feature_dim();
+        Some((
+            &self.vfc_x[self.vfc_real * d..],
+            &self.vfc_y[self.vfc_real..],
+        ))
+    }
+
+    /// One step of virtual-feature calibration's stage 2: the output layer trained on a batch of
+    /// real and virtual feature vectors (the frozen body is not run).
+    fn head_step(&mut self) -> Result<f64> {
+        let step = self.step;
+        let mut idx = std::mem::take(&mut self.batch_rows);
+        self.batch_indices_into(step, &mut idx);
+        let d = self.model.feature_dim();
+        let k = self.model.n_outputs();
+        let n = idx.len();
+        gather_labels(&self.vfc_y, &idx, &mut self.batch_y);
+        gather_rows(&self.vfc_x, d, &idx, &mut self.batch_x);
+        self.batch_rows = idx;
+        let range = self.model.output_layer_range();
+        let mut head = self.head_model.take().expect("checked by the caller");
+        head.params.clear();
+        head.params
+            .extend_from_slice(&self.model.params[range.clone()]);
+        let logits = head.forward(&self.batch_x, n, &mut self.head_ws);
+        self.dlogits.resize(n * k, 0.0);
+        let loss = self
+            .stage2_loss
+            .value_and_grad(logits, &self.batch_y, k, &mut self.dlogits);
+        if !loss.is_finite() {
+            self.head_model = Some(head);
+            return Err(self.diverged(loss));
+        }
+        head.backward(
+            &self.batch_x,
+            n,
+            &self.dlogits,
+            &mut self.head_ws,
+            &mut self.grad[range.clone()],
+        );
+        self.head_model = Some(head);
+        self.backup.clone_from(&self.model.params);
+        self.opt_backup.clone_from(&self.opt_state);
+        let scalars = self.step_scalars(step);
+        self.config.optimizer.update_with(
+            &mut self.model.params[range.clone()],
+            &self.grad[range],
+            &mut self.opt_state,
+            scalars,
+        );
         let finite = (self.model.params.iter()).fold(true, |ok, p| ok & p.is_finite());
         if !finite {
             self.model.params.clone_from(&self.backup);

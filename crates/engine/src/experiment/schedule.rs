@@ -15,6 +15,13 @@
 //!   - `output_fine_tuning` — Buda et al.'s two-phase training (Neural Networks 2018, §B.11): the
 //!     output layer is fine-tuned on the original, imbalanced training split (before resampling),
 //!     base learning rate × 0.1 (default `lr_factor`).
+//!   - `virtual_feature_calibration` — after stage 1, each class's penultimate features on the
+//!     original training split as a Gaussian, the tail classes' covariance borrowed from their
+//!     `neighbors` nearest head classes (Yang, Liu & Xu ICLR 2021; RCAL, Zhang et al. ICCV 2023), a
+//!     class-balanced set of virtual features drawn from them (`virtual_features` stream), and the
+//!     re-initialised output layer trained on real plus virtual feature vectors (the body is frozen,
+//!     so the head is trained on features directly). See `representation/virtual_features.rs` and
+//!     `docs/representation.md`. Default `lr_factor` 1. CPU only (the GPU path refuses it).
 
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +65,9 @@ pub enum SecondStageMethod {
     ClassifierRetraining,
     /// Buda et al.'s phase 2: output layer fine-tuned on the original training split.
     OutputFineTuning,
+    /// Output layer re-trained on real plus class-balanced virtual features drawn from calibrated
+    /// class Gaussians (Yang et al. 2021; RCAL, Zhang et al. 2023).
+    VirtualFeatureCalibration,
 }
 
 impl SecondStageMethod {
@@ -65,6 +75,7 @@ impl SecondStageMethod {
         match self {
             SecondStageMethod::ClassifierRetraining => "crt",
             SecondStageMethod::OutputFineTuning => "two_phase",
+            SecondStageMethod::VirtualFeatureCalibration => "vfc",
         }
     }
 }
@@ -74,9 +85,25 @@ impl SecondStageMethod {
 pub struct SecondStage {
     pub method: SecondStageMethod,
     pub epochs: usize,
-    /// Multiplies the base learning rate; `None`: 1 for cRT, 0.1 for two-phase training.
+    /// Multiplies the base learning rate; `None`: 1 for cRT and virtual-feature calibration, 0.1
+    /// for two-phase training.
     pub lr_factor: Option<f64>,
+    /// Virtual-feature calibration: how many nearest head classes lend a tail class their
+    /// covariance; `None`: [`DEFAULT_CALIBRATION_NEIGHBORS`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub neighbors: Option<usize>,
+    /// Virtual-feature calibration: ridge `α` added to a tail class's calibrated covariance, relative
+    /// to its mean variance (`α·tr(Σ)/d·I`); `None`: [`DEFAULT_CALIBRATION_ALPHA`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpha: Option<f64>,
 }
+
+/// Yang et al. 2021 borrow from the k = 2 nearest base classes.
+pub const DEFAULT_CALIBRATION_NEIGHBORS: usize = 2;
+/// Yang et al.'s α = 0.21 in their feature units; here relative to the class's variance.
+pub const DEFAULT_CALIBRATION_ALPHA: f64 = 0.2;
+/// Most neighbours a tail class may borrow from.
+pub const MAX_CALIBRATION_NEIGHBORS: usize = 100;
 
 impl Default for SecondStage {
     fn default() -> Self {
@@ -84,6 +111,8 @@ impl Default for SecondStage {
             method: SecondStageMethod::ClassifierRetraining,
             epochs: 10,
             lr_factor: None,
+            neighbors: None,
+            alpha: None,
         }
     }
 }
@@ -91,9 +120,18 @@ impl Default for SecondStage {
 impl SecondStage {
     pub fn lr_factor(&self) -> f64 {
         self.lr_factor.unwrap_or(match self.method {
-            SecondStageMethod::ClassifierRetraining => 1.0,
+            SecondStageMethod::ClassifierRetraining
+            | SecondStageMethod::VirtualFeatureCalibration => 1.0,
             SecondStageMethod::OutputFineTuning => 0.1,
         })
+    }
+
+    pub fn neighbors(&self) -> usize {
+        self.neighbors.unwrap_or(DEFAULT_CALIBRATION_NEIGHBORS)
+    }
+
+    pub fn alpha(&self) -> f64 {
+        self.alpha.unwrap_or(DEFAULT_CALIBRATION_ALPHA)
     }
 }
 
@@ -130,6 +168,35 @@ impl TrainingSchedule {
                 return Err(EngineError::config(
                     "second_stage.lr_factor",
                     format!("must be in (0, 100], got {f}"),
+                ));
+            }
+            let calibrating = s.method == SecondStageMethod::VirtualFeatureCalibration;
+            if !calibrating && (s.neighbors.is_some() || s.alpha.is_some()) {
+                let key = if s.neighbors.is_some() {
+                    "neighbors"
+                } else {
+                    "alpha"
+                };
+                return Err(EngineError::config(
+                    &format!("second_stage.{key}"),
+                    format!(
+                        "`{key}` belongs to virtual-feature calibration; set \
+                         second_stage.method=virtual_feature_calibration or remove it"
+                    ),
+                ));
+            }
+            let k = s.neighbors();
+            if k == 0 || k > MAX_CALIBRATION_NEIGHBORS {
+                return Err(EngineError::config(
+                    "second_stage.neighbors",
+                    format!("a tail class borrows from 1 to {MAX_CALIBRATION_NEIGHBORS} head classes, got {k}"),
+                ));
+            }
+            let a = s.alpha();
+            if !(a.is_finite() && (0.0..=10.0).contains(&a)) {
+                return Err(EngineError::config(
+                    "second_stage.alpha",
+                    format!("the covariance ridge α must be in [0, 10], got {a}"),
                 ));
             }
         }

@@ -135,6 +135,7 @@ mod tests {
                 method: SecondStageMethod::OutputFineTuning,
                 epochs: 3,
                 lr_factor: None,
+                ..Default::default()
             }),
         };
         let plan = StagePlan::new(&sched, 10, 5, 4);

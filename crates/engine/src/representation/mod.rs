@@ -7,9 +7,11 @@
 
 mod collapse;
 mod symmetric_eigen;
+mod virtual_features;
 
 pub use collapse::{collapse_measures, minority_classes, CollapseInput, CollapseWorkspace};
 pub use symmetric_eigen::{symmetric_eigen, SymmetricEigen};
+pub use virtual_features::{calibrate, cholesky, class_gaussians, draw_balanced, ClassGaussian};
 
 use serde::{Deserialize, Serialize};
 
