@@ -85,4 +85,11 @@ pub const SECOND_STAGES: &[Entry] = &[
         "Buda, Maki & Mazurowski 2018",
         "https://arxiv.org/abs/1710.05381",
     ),
+    entry(
+        "virtual_feature_calibration",
+        "Virtual-feature calibration",
+        "Fits a Gaussian to each class's features (tail classes borrow their nearest head classes' covariance), draws class-balanced virtual features and re-trains the output layer on real plus virtual ones.",
+        "Yang, Liu & Xu 2021, ICLR",
+        "https://arxiv.org/abs/2101.06395",
+    ),
 ];

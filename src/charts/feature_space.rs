@@ -1,5 +1,6 @@
 //! The feature-space picture (`crate::lab::FeatureView`): the rows as the boundary panel draws
-//! them (dots, squares, diamonds, rings, shared shapes from `marks`), thin axes through the global
+//! them (dots, squares, diamonds, rings, shared shapes from `marks`), virtual features as faint
+//! triangles, thin axes through the global
 //! mean, each class mean as a large disc with a dark rim, the global mean as a cross, and the
 //! classifier vectors as arrows from the global mean in their class's colour on a dark underlay.
 //! The points move every frame, so the whole picture is redrawn each time (the row caps in
@@ -76,6 +77,18 @@ pub fn draw_feature_space(
                 PointRef::Test(_) => {}
             }
         }
+    }
+    // Virtual features under the real rows' rings: faint, so the real rows stay readable.
+    if !view.virtual_points.is_empty() {
+        ctx.set_global_alpha(0.55);
+        for &c in &order {
+            ctx.set_fill_style_str(&class_css(c));
+            for &(x, y, _) in view.virtual_points.iter().filter(|p| p.2 == c) {
+                let (x, y) = place(x, y);
+                marks::triangle(&ctx, x, y, r * 0.9);
+            }
+        }
+        ctx.set_global_alpha(1.0);
     }
     for &c in &order {
         let colour = class_css(c);

@@ -37,6 +37,19 @@ pub fn diamond(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64) {
     ctx.stroke();
 }
 
+/// A virtual feature (virtual-feature calibration): a filled, outlined triangle pointing up, of
+/// circumradius `1.3 r`.
+pub fn triangle(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64) {
+    let d = r * 1.3;
+    ctx.begin_path();
+    ctx.move_to(x, y - d);
+    ctx.line_to(x + d * 0.866, y + d * 0.5);
+    ctx.line_to(x - d * 0.866, y + d * 0.5);
+    ctx.close_path();
+    ctx.fill();
+    ctx.stroke();
+}
+
 /// A test row: a ring in `colour` on a dark halo, readable on either tint.
 pub fn ring(
     ctx: &CanvasRenderingContext2d,

@@ -75,6 +75,7 @@ pub fn FeatureSpacePanel() -> impl IntoView {
     // Bumped when a new view is computed: the drawing effect follows it and the hover.
     let computed = RwSignal::new(0u64);
     let note = RwSignal::new(String::new());
+    let has_virtual = RwSignal::new(false);
     let tooltip = RwSignal::new(None::<(String, f64, f64, bool)>);
 
     Effect::new(move |_| {
@@ -104,6 +105,9 @@ pub fn FeatureSpacePanel() -> impl IntoView {
         let Some(Some((text, view))) = view else {
             return;
         };
+        if has_virtual.get_untracked() != (view.n_virtual > 0) {
+            has_virtual.set(view.n_virtual > 0);
+        }
         LATEST.with(|l| *l.borrow_mut() = Some(view));
         if note.get_untracked() != text {
             note.set(text);
@@ -196,6 +200,9 @@ pub fn FeatureSpacePanel() -> impl IntoView {
                 <li><span class="mark dot"></span>"train"</li>
                 <li><span class="mark ring"></span>"test"</li>
                 <li><span class="mark diamond"></span>"synthetic"</li>
+                <Show when=move || has_virtual.get()>
+                    <li data-testid="feature-space-virtual-legend"><span class="mark triangle"></span>"virtual feature (trained on, never evaluated)"</li>
+                </Show>
                 <li><span class="mark mean-disc"></span>"class mean"</li>
                 <li><span class="mark global-cross">"+"</span>"global mean"</li>
                 <li><span class="mark arrow-line"></span>"classifier vector"</li>

@@ -112,6 +112,12 @@ pub struct FeatureView {
     pub feature_dim: usize,
     pub hidden_layers: usize,
     pub window: Window,
+    /// Virtual features of virtual-feature calibration's second stage (plane position, class),
+    /// at most [`MAX_OTHER_ROWS`]: trained on, never evaluated, drawn apart (features view only).
+    #[serde(skip)]
+    pub virtual_points: Vec<(f64, f64, usize)>,
+    /// How many virtual features the head trains on (all of them, not only those drawn).
+    pub n_virtual: usize,
 }
 
 impl FeatureView {
@@ -160,6 +166,12 @@ impl FeatureView {
         } else {
             " Large discs: class means; cross: the global mean; arrows: the classifier vectors, projected on this plane, one scale for all (the longest reaches as far as the farthest class mean)."
         });
+        if self.n_virtual > 0 {
+            text.push_str(&format!(
+                " Triangles: the {} virtual features the output layer is re-trained on (virtual-feature calibration), drawn from each class's calibrated Gaussian; never evaluated.",
+                self.n_virtual
+            ));
+        }
         let shown = self
             .points
             .iter()
@@ -321,10 +333,47 @@ impl FeatureProjector {
             &directions,
             exp,
         );
+        // Virtual features already live in the penultimate space: centre them on the training
+        // rows' global mean and project them on the same plane.
+        let (virtual_points, n_virtual) = match exp.virtual_features() {
+            Some((vx, vy)) if d > 0 && vx.len() == vy.len() * d => {
+                let picked = every_kth(vy.len(), MAX_OTHER_ROWS);
+                let pts: Vec<(f64, f64, usize)> = picked
+                    .iter()
+                    .map(|&i| {
+                        for (c, (&v, g)) in centred
+                            .iter_mut()
+                            .zip(vx[i * d..(i + 1) * d].iter().zip(&global))
+                        {
+                            *c = f64::from(v) - g;
+                        }
+                        let (x, y) = project(&centred);
+                        (x, y, vy[i])
+                    })
+                    .collect();
+                (pts, vy.len())
+            }
+            _ => (Vec::new(), 0),
+        };
+        let window = if virtual_points.is_empty() {
+            view.window
+        } else {
+            window_around(
+                view.points
+                    .iter()
+                    .map(|p| (p.x, p.y))
+                    .chain(view.arrows.iter().map(|a| (a[0], a[1])))
+                    .chain(virtual_points.iter().map(|&(x, y, _)| (x, y)))
+                    .chain(std::iter::once((view.global_mean[0], view.global_mean[1]))),
+            )
+        };
         self.previous = Some(axes);
         FeatureView {
             explained: Some(explained),
             feature_dim: d,
+            window,
+            virtual_points,
+            n_virtual,
             ..view
         }
     }
@@ -478,6 +527,8 @@ fn assemble(
         feature_dim: 0,
         hidden_layers: exp.config().model.hidden.len(),
         window,
+        virtual_points: Vec::new(),
+        n_virtual: 0,
     }
 }
 

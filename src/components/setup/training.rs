@@ -13,7 +13,7 @@ pub fn body(ctx: SetupCtx, root: &Value) -> AnyView {
     let crt = SECOND_STAGES[0];
     let second = crate::catalog::Entry {
         label: "Second stage (output layer only)",
-        about: "After the run, re-trains only the output layer: cRT (class-balanced batches) or two-phase fine-tuning.",
+        about: "After the run, re-trains only the output layer: cRT (class-balanced batches), two-phase fine-tuning, or virtual-feature calibration (real plus class-balanced virtual features).",
         ..crt
     };
     view! {
