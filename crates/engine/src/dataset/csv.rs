@@ -310,7 +310,7 @@ pub fn read_first_rows(
 
 /// The checks every reader makes first (size, UTF-8, a leading byte-order mark), then the header
 /// record; returns the reader positioned at the first data record.
-fn open_with_header(bytes: &[u8]) -> Result<(Records<'_>, Vec<String>), CsvError> {
+pub(crate) fn open_with_header(bytes: &[u8]) -> Result<(Records<'_>, Vec<String>), CsvError> {
     if bytes.len() > MAX_BYTES {
         return Err(CsvError::TooLarge {
             bytes: bytes.len(),
@@ -414,7 +414,7 @@ fn resolve_label_column(choice: &LabelColumn, header: &[String]) -> Result<usize
     }
 }
 
-pub(super) fn summarize_names(header: &[String]) -> String {
+pub(crate) fn summarize_names(header: &[String]) -> String {
     const SHOWN: usize = 12;
     let mut s = header
         .iter()
@@ -428,7 +428,12 @@ pub(super) fn summarize_names(header: &[String]) -> String {
     s
 }
 
-fn parse_number(cell: &str, line: usize, j: usize, header: &[String]) -> Result<f64, CsvError> {
+pub(crate) fn parse_number(
+    cell: &str,
+    line: usize,
+    j: usize,
+    header: &[String],
+) -> Result<f64, CsvError> {
     if cell.is_empty() {
         return Err(CsvError::Missing {
             line,
@@ -453,7 +458,7 @@ fn parse_number(cell: &str, line: usize, j: usize, header: &[String]) -> Result<
     }
 }
 
-fn shorten(s: &str) -> String {
+pub(crate) fn shorten(s: &str) -> String {
     const MAX: usize = 40;
     if s.chars().count() <= MAX {
         s.to_string()
@@ -485,7 +490,7 @@ fn sorted_label_order(labels: &[(String, usize)]) -> Vec<usize> {
 
 /// A cursor over the records of CSV text. Works on bytes: the delimiter, quote and line breaks are
 /// ASCII, so every slice boundary falls between UTF-8 characters.
-struct Records<'a> {
+pub(crate) struct Records<'a> {
     text: &'a str,
     pos: usize,
     line: usize,
@@ -514,7 +519,10 @@ impl<'a> Records<'a> {
 
     /// Reads the next non-blank record into `fields`; returns the line it starts on, or `None` at the
     /// end of the text.
-    fn next_record(&mut self, fields: &mut Vec<Cow<'a, str>>) -> Result<Option<usize>, CsvError> {
+    pub(crate) fn next_record(
+        &mut self,
+        fields: &mut Vec<Cow<'a, str>>,
+    ) -> Result<Option<usize>, CsvError> {
         let b = self.text.as_bytes();
         loop {
             if self.pos >= b.len() {
