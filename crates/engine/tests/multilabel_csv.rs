@@ -19,6 +19,7 @@ fn indicators(names: &[&str]) -> MultilabelCsvOptions {
                 .collect(),
         },
         features: None,
+        standardize: false,
     }
 }
 
@@ -26,6 +27,7 @@ fn prefix(p: &str) -> MultilabelCsvOptions {
     MultilabelCsvOptions {
         labels: MultilabelColumns::Prefix { prefix: p.into() },
         features: None,
+        standardize: false,
     }
 }
 
@@ -36,6 +38,7 @@ fn label_set(column: &str, delimiter: &str) -> MultilabelCsvOptions {
             delimiter: delimiter.into(),
         },
         features: None,
+        standardize: false,
     }
 }
 
@@ -277,6 +280,7 @@ fn bad_label_choices() {
             columns: vec![ColumnRef::Index(7)],
         },
         features: None,
+        standardize: false,
     };
     assert_eq!(
         parse(csv, &o),
@@ -309,4 +313,28 @@ fn options_round_trip_through_json() {
         with_features.features,
         Some(vec![ColumnRef::Name("x".into()), ColumnRef::Index(0)])
     );
+}
+
+#[test]
+fn standardize_matches_the_multiclass_import() {
+    let csv = "x,y,a\n1,10,1\n2,10,0\n6,10,1\n3,10,0\n";
+    let mut o = indicators(&["a"]);
+    o.standardize = true;
+    let t = parse(csv.as_bytes(), &o).unwrap();
+    let s = t.standardization.unwrap();
+    assert_eq!(s.mean, vec![3.0, 10.0]);
+    // Population standard deviation of 1, 2, 6, 3: √(14/4); the constant column becomes 0.
+    assert!((s.std[0] - (14.0f64 / 4.0).sqrt()).abs() < 1e-12);
+    assert_eq!(s.std[1], 0.0);
+    assert!((t.data.x[0] + 2.0 / (14.0f64 / 4.0).sqrt()).abs() < 1e-12);
+    assert_eq!(t.data.x[1], 0.0);
+    let mc = imlab_engine::dataset::csv::parse(
+        csv.as_bytes(),
+        &imlab_engine::dataset::csv::CsvOptions {
+            standardize: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(mc.data.x, t.data.x);
 }

@@ -360,24 +360,29 @@ impl Table {
 
 /// Standardizes `data`'s features in place and returns the statistics used.
 pub fn standardize_in_place(data: &mut Dataset) -> Standardization {
-    let d = data.n_features;
     let n = data.len();
+    standardize_rows(&mut data.x, n, data.n_features)
+}
+
+/// [`standardize_in_place`] on row-major features `x` of `n` rows of `d` values (the multi-label
+/// import has no [`Dataset`]).
+pub fn standardize_rows(x: &mut [f64], n: usize, d: usize) -> Standardization {
     let mut mean = vec![0.0; d];
     let mut std = vec![0.0; d];
     if n == 0 {
         return Standardization { mean, std };
     }
     for j in 0..d {
-        let column = (0..n).map(|i| data.x[i * d + j]);
+        let column = (0..n).map(|i| x[i * d + j]);
         let m = column.clone().sum::<f64>() / n as f64;
         let var = column.clone().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64;
-        let constant = column.clone().all(|v| v == data.x[j]);
+        let constant = column.clone().all(|v| v == x[j]);
         mean[j] = m;
         std[j] = if constant { 0.0 } else { var.sqrt() };
     }
     for i in 0..n {
         for j in 0..d {
-            let v = &mut data.x[i * d + j];
+            let v = &mut x[i * d + j];
             *v = if std[j] == 0.0 {
                 0.0
             } else {

@@ -25,7 +25,8 @@ use thiserror::Error;
 use super::labels::{LabelEntry, LabelMatrix, LabelMatrixError, MAX_LABELS};
 use super::resample::MultilabelData;
 use crate::dataset::csv::{
-    open_with_header, parse_number, shorten, summarize_names, CsvError, MAX_COLUMNS, MAX_ROWS,
+    open_with_header, parse_number, shorten, standardize_rows, summarize_names, CsvError,
+    Standardization, MAX_COLUMNS, MAX_ROWS,
 };
 use crate::dataset::feature_columns::{resolve_features_excluding, ColumnRef};
 use crate::error::EngineError;
@@ -56,6 +57,10 @@ pub struct MultilabelCsvOptions {
         skip_serializing_if = "Option::is_none"
     )]
     pub features: Option<Vec<ColumnRef>>,
+    /// Replace each feature by its z-score, as the multi-class import does
+    /// ([`crate::dataset::csv::Standardization`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub standardize: bool,
 }
 
 /// An imported multi-label table.
@@ -65,6 +70,8 @@ pub struct MultilabelTable {
     pub feature_names: Vec<String>,
     /// Each label's name: its column header, or the name in the label-set cells.
     pub label_names: Vec<String>,
+    /// Present when the features were standardized.
+    pub standardization: Option<Standardization>,
 }
 
 /// What is wrong with a multi-label CSV file. Every message says where and what to change.
@@ -345,6 +352,9 @@ pub fn parse(
     // Every feature value went through `parse_number` (finite) and every row has one value per
     // feature column, so the table is a valid `MultilabelData` as built.
     let n_features = feature_names.len();
+    let standardization = options
+        .standardize
+        .then(|| standardize_rows(&mut x, n_rows, n_features));
     Ok(MultilabelTable {
         data: MultilabelData {
             x,
@@ -353,6 +363,7 @@ pub fn parse(
         },
         feature_names,
         label_names,
+        standardization,
     })
 }
 
