@@ -49,6 +49,11 @@ pub fn tanhf(x: f32) -> f32 {
 pub fn powf(x: f32, y: f32) -> f32 {
     libm::powf(x, y)
 }
+/// Complementary error function (the normal tail: `Φ(t) = erfc(−t/√2)/2`).
+#[inline]
+pub fn erfc(x: f64) -> f64 {
+    libm::erfc(x)
+}
 #[inline]
 pub fn erff(x: f32) -> f32 {
     libm::erff(x)

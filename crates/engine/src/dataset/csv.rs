@@ -310,7 +310,7 @@ pub fn read_first_rows(
 
 /// The checks every reader makes first (size, UTF-8, a leading byte-order mark), then the header
 /// record; returns the reader positioned at the first data record.
-fn open_with_header(bytes: &[u8]) -> Result<(Records<'_>, Vec<String>), CsvError> {
+pub(crate) fn open_with_header(bytes: &[u8]) -> Result<(Records<'_>, Vec<String>), CsvError> {
     if bytes.len() > MAX_BYTES {
         return Err(CsvError::TooLarge {
             bytes: bytes.len(),
@@ -360,24 +360,29 @@ impl Table {
 
 /// Standardizes `data`'s features in place and returns the statistics used.
 pub fn standardize_in_place(data: &mut Dataset) -> Standardization {
-    let d = data.n_features;
     let n = data.len();
+    standardize_rows(&mut data.x, n, data.n_features)
+}
+
+/// [`standardize_in_place`] on row-major features `x` of `n` rows of `d` values (the multi-label
+/// import has no [`Dataset`]).
+pub fn standardize_rows(x: &mut [f64], n: usize, d: usize) -> Standardization {
     let mut mean = vec![0.0; d];
     let mut std = vec![0.0; d];
     if n == 0 {
         return Standardization { mean, std };
     }
     for j in 0..d {
-        let column = (0..n).map(|i| data.x[i * d + j]);
+        let column = (0..n).map(|i| x[i * d + j]);
         let m = column.clone().sum::<f64>() / n as f64;
         let var = column.clone().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64;
-        let constant = column.clone().all(|v| v == data.x[j]);
+        let constant = column.clone().all(|v| v == x[j]);
         mean[j] = m;
         std[j] = if constant { 0.0 } else { var.sqrt() };
     }
     for i in 0..n {
         for j in 0..d {
-            let v = &mut data.x[i * d + j];
+            let v = &mut x[i * d + j];
             *v = if std[j] == 0.0 {
                 0.0
             } else {
@@ -414,7 +419,7 @@ fn resolve_label_column(choice: &LabelColumn, header: &[String]) -> Result<usize
     }
 }
 
-pub(super) fn summarize_names(header: &[String]) -> String {
+pub(crate) fn summarize_names(header: &[String]) -> String {
     const SHOWN: usize = 12;
     let mut s = header
         .iter()
@@ -428,7 +433,12 @@ pub(super) fn summarize_names(header: &[String]) -> String {
     s
 }
 
-fn parse_number(cell: &str, line: usize, j: usize, header: &[String]) -> Result<f64, CsvError> {
+pub(crate) fn parse_number(
+    cell: &str,
+    line: usize,
+    j: usize,
+    header: &[String],
+) -> Result<f64, CsvError> {
     if cell.is_empty() {
         return Err(CsvError::Missing {
             line,
@@ -453,7 +463,7 @@ fn parse_number(cell: &str, line: usize, j: usize, header: &[String]) -> Result<
     }
 }
 
-fn shorten(s: &str) -> String {
+pub(crate) fn shorten(s: &str) -> String {
     const MAX: usize = 40;
     if s.chars().count() <= MAX {
         s.to_string()
@@ -485,7 +495,7 @@ fn sorted_label_order(labels: &[(String, usize)]) -> Vec<usize> {
 
 /// A cursor over the records of CSV text. Works on bytes: the delimiter, quote and line breaks are
 /// ASCII, so every slice boundary falls between UTF-8 characters.
-struct Records<'a> {
+pub(crate) struct Records<'a> {
     text: &'a str,
     pos: usize,
     line: usize,
@@ -514,7 +524,10 @@ impl<'a> Records<'a> {
 
     /// Reads the next non-blank record into `fields`; returns the line it starts on, or `None` at the
     /// end of the text.
-    fn next_record(&mut self, fields: &mut Vec<Cow<'a, str>>) -> Result<Option<usize>, CsvError> {
+    pub(crate) fn next_record(
+        &mut self,
+        fields: &mut Vec<Cow<'a, str>>,
+    ) -> Result<Option<usize>, CsvError> {
         let b = self.text.as_bytes();
         loop {
             if self.pos >= b.len() {

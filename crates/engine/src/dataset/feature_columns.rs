@@ -92,14 +92,24 @@ pub fn resolve_features(
     header: &[String],
     label: usize,
 ) -> Result<Vec<usize>, CsvError> {
+    resolve_features_excluding(chosen, header, &[label])
+}
+
+/// [`resolve_features`] with several label columns (multi-label files): none of `labels` may be a
+/// feature, and with no list every other column is one.
+pub fn resolve_features_excluding(
+    chosen: Option<&[ColumnRef]>,
+    header: &[String],
+    labels: &[usize],
+) -> Result<Vec<usize>, CsvError> {
     let Some(chosen) = chosen else {
-        return Ok((0..header.len()).filter(|&j| j != label).collect());
+        return Ok((0..header.len()).filter(|j| !labels.contains(j)).collect());
     };
     check_list(chosen).map_err(CsvError::FeatureChoice)?;
     let mut positions = Vec::with_capacity(chosen.len());
     for column in chosen {
         let j = column.resolve(header)?;
-        if j == label {
+        if labels.contains(&j) {
             return Err(CsvError::FeatureIsLabel {
                 name: header[j].clone(),
                 column: j + 1,

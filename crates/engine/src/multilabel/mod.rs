@@ -3,11 +3,19 @@
 //! Self-contained: the multi-class path does not depend on anything here. `docs/multilabel.md`
 //! lists what exists and what is not yet wired into experiments, the app and the GPU.
 
+pub mod csv_import;
+pub mod generator;
+pub mod label_profile;
 pub mod labels;
 pub mod loss;
 pub mod measures;
 pub mod metrics;
 pub mod resample;
 
+pub use csv_import::{
+    MultilabelColumns, MultilabelCsvError, MultilabelCsvOptions, MultilabelTable,
+};
+pub use generator::{GeneratedMultilabel, HalfPlane, MultilabelGenerator, MULTILABEL_DATA_STREAM};
+pub use label_profile::LabelFrequencies;
 pub use labels::{LabelEntry, LabelMatrix, LabelMatrixError, MAX_GENERATOR_LABELS, MAX_LABELS};
 pub use measures::ImbalanceMeasures;
