@@ -12,6 +12,7 @@ use crate::components::confusion::ConfusionPanel;
 use crate::components::controls::Controls;
 use crate::components::data_import::{provide_data_import, DataNeeded, DataPanel, StorageNotice};
 use crate::components::decision_rule::DecisionRulePanel;
+use crate::components::disparity::DisparityPanel;
 use crate::components::error::ErrorBanner;
 use crate::components::export::ExportPanel;
 use crate::components::feature_space::FeatureSpacePanel;
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <ConfusionPanel/>
                     <RecallPanel/>
                     <PerClassPanel/>
+                    <Show when=move || !link.is_hidden("disparity")><DisparityPanel/></Show>
                 </div>
                 <div class="metrics-more">
                     <ClassCountsPanel/>

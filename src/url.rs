@@ -7,8 +7,8 @@
 //! app), and `hide=a,b` hides controls for a cleaner embed or lecture. Names `hide` accepts:
 //! [`HIDE_NAMES`] — `setup` (the whole Setup panel), its sections `data`, `sampler`, `loss`,
 //! `model`, `training`, the header's `presets`, `share`, `theme`, `presentation`, `edit` (the
-//! point-editing bar under the plot), and the panels `features` (feature space) and `collapse`
-//! (neural-collapse curves).
+//! point-editing bar under the plot), the Setup section `robustness`, and the panels `features` (feature space), `collapse`
+//! (neural-collapse curves) and `disparity` (clean vs robust recall per class).
 
 use std::collections::BTreeMap;
 
@@ -20,7 +20,7 @@ use wasm_bindgen::JsValue;
 use crate::runner::Controller;
 
 /// Everything `hide=` accepts.
-pub const HIDE_NAMES: [&str; 13] = [
+pub const HIDE_NAMES: [&str; 15] = [
     "setup",
     "data",
     "sampler",
@@ -34,6 +34,8 @@ pub const HIDE_NAMES: [&str; 13] = [
     "edit",
     "features",
     "collapse",
+    "robustness",
+    "disparity",
 ];
 
 /// What the page keeps from its link.

@@ -7,6 +7,7 @@ pub mod datasets;
 pub mod losses;
 pub mod models;
 pub mod params;
+pub mod robustness;
 pub mod samplers;
 pub mod training;
 

@@ -9,6 +9,7 @@ pub mod confusion;
 pub mod controls;
 pub mod data_import;
 pub mod decision_rule;
+pub mod disparity;
 pub mod error;
 pub mod export;
 pub mod feature_space;

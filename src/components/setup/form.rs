@@ -58,10 +58,18 @@ fn catalog_for(field: &str) -> &'static [Entry] {
         "generator" => catalog::datasets::GENERATORS,
         "optimizer" => catalog::training::OPTIMIZERS,
         "lr" => catalog::training::LR_SCHEDULES,
-        "method" => catalog::training::SECOND_STAGES,
+        // Both the second stage's `method` and an attack's `method` are called so.
+        "method" => METHODS.as_slice(),
         _ => &[],
     }
 }
+
+static METHODS: std::sync::LazyLock<Vec<Entry>> = std::sync::LazyLock::new(|| {
+    (catalog::training::SECOND_STAGES.iter())
+        .chain(catalog::robustness::ATTACKS)
+        .copied()
+        .collect()
+});
 
 /// The explanation and the paper link of a catalog entry.
 pub fn about_view(e: Entry) -> AnyView {
@@ -213,6 +221,7 @@ fn field_label(k: &str) -> &'static str {
         "subsample" => "Subsample",
         "label_noise" => "Label noise",
         "lr" => "Learning-rate schedule",
+        "method" => "Attack",
         _ => "Choice",
     }
 }

@@ -5,7 +5,7 @@
 //! explained next to its section and the running experiment is kept.
 //!
 //! Sections can be hidden with the link's `hide=` key; the names are `data`, `sampler`, `loss`, `model`,
-//! `training`, and `setup` (the whole panel); see `crate::url::HIDE_NAMES`.
+//! `training`, `robustness`, and `setup` (the whole panel); see `crate::url::HIDE_NAMES`.
 
 pub mod data;
 pub mod defaults;
@@ -13,6 +13,7 @@ pub mod edit;
 pub mod form;
 pub mod loss;
 pub mod model;
+pub mod robustness;
 pub mod sampler;
 pub mod training;
 
@@ -125,6 +126,7 @@ pub fn SetupPanel() -> impl IntoView {
             {section("loss", "Loss", loss::body)}
             {section("model", "Model", model::body)}
             {section("training", "Training", training::body)}
+            {section("robustness", "Robustness", robustness::body)}
             <datalist id="sampling-strategies">
                 <option value="auto"/>
                 <option value="minority"/>

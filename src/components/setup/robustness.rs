@@ -1,0 +1,19 @@
+//! Robustness: adversarial training (attack, budget, mixing weight) and robust evaluation of the
+//! test split, both optional; the class weights of the adversarial loss (the reweighting remedy)
+//! are read from the link (`adversarial.class_weights.scheme`, `docs/adversarial.md`).
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use super::edit::path;
+use super::form::optional;
+use super::SetupCtx;
+use crate::catalog::robustness::{ADVERSARIAL, ROBUST_EVAL};
+
+pub fn body(ctx: SetupCtx, root: &Value) -> AnyView {
+    view! {
+        {optional(ctx, root, path(&["adversarial"]), ADVERSARIAL, "adversarial")}
+        {optional(ctx, root, path(&["robust_eval"]), ROBUST_EVAL, "robust_eval")}
+    }
+    .into_any()
+}
