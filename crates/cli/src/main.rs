@@ -16,7 +16,11 @@ usage:
                                   train an experiment on the CPU path (the default one without
                                   --config/--link) and print its final metrics and per-epoch
                                   history as JSON; --data supplies the CSV file an experiment on
-                                  uploaded data names by content hash
+                                  uploaded data names by content hash. With `robust_eval` set
+                                  (a link's robust_eval.* keys), `final.robust` adds per-class
+                                  clean and robust accuracy and their disparity (gap, ratio, sd,
+                                  worst class); adversarial.* keys train adversarially
+                                  (docs/adversarial.md)
   imlab metrics --input preds.csv [--threshold T] [--classes K]
                                   every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
                                   as JSON (undefined metrics are null, with a note)
