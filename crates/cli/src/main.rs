@@ -48,10 +48,16 @@ usage:
                                   --shard i/n runs the runs whose index is i modulo n.
                                   --gpu trains up to 32 runs side by side on the GPU (one
                                   dispatch per kernel; scores within the GPU parity bounds of
-                                  the CPU rows, not byte-identical)
+                                  the CPU rows, not byte-identical). A base with robust_eval
+                                  adds robust columns (robust_accuracy, robust_balanced_accuracy,
+                                  robust_worst_class_accuracy, robust_recall_gap,
+                                  robust_minority_recall, clean_worst_class_accuracy,
+                                  clean_recall_gap); adversarial training is a method's settings,
+                                  e.g. at:adversarial.attack.epsilon=0.3, erm:adversarial=none
   imlab sweep --preset NAME [--seeds ...] [--epochs E] [--threads T] [--shard i/n] --output F
                                   run a paper preset (buda-step-digits, menon-two-gaussians,
-                                  longtail-digits, minority-collapse; docs/paper-presets.md),
+                                  longtail-digits, minority-collapse, adversarial-disparity;
+                                  docs/paper-presets.md),
                                   as the app's Sweep panel does
   imlab merge a.csv b.csv ... --output all.csv|all.json
                                   combine the shards of one sweep (refuses files of different
