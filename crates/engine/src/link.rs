@@ -187,12 +187,17 @@ fn apply_group(
             .collect()
     };
     let given: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
-    // `key=none` switches an optional object off: its current values must not rebuild it.
-    for (k, _) in entries.iter().filter(|(_, v)| v == "none") {
-        let prefix = format!("{k}.");
-        flat.retain(|f, _| !f.starts_with(&prefix) || given.contains(f));
-    }
+    // `key=none` switches an optional object off: neither its current values nor keys given under
+    // it may rebuild it (those are reported as not applied below).
+    let off: Vec<String> = (entries.iter())
+        .filter(|(_, v)| v == "none")
+        .map(|(k, _)| format!("{k}."))
+        .collect();
+    flat.retain(|f, _| !off.iter().any(|p| f.starts_with(p)));
     for (k, v) in entries {
+        if off.iter().any(|p| k.starts_with(p)) {
+            continue;
+        }
         flat.insert(k, v);
     }
     let try_build = |flat: &BTreeMap<String, String>| -> Result<ExperimentConfig, String> {
@@ -579,6 +584,11 @@ mod tests {
         let unweighted = parse_fragment("adversarial.class_weights=none", &weighted.config);
         assert!(unweighted.issues.is_empty(), "{:?}", unweighted.issues);
         assert_eq!(unweighted.config, on);
+        // `none` wins over keys given under it, which are reported.
+        let both = parse_fragment("adversarial=none&adversarial.attack.epsilon=0.3", &on);
+        assert_eq!(both.config.adversarial, None);
+        assert_eq!(both.issues.len(), 1, "{:?}", both.issues);
+        assert_eq!(both.issues[0].key, "adversarial.attack.epsilon");
         // A misspelt key set to `none` is still reported.
         let typo = parse_fragment("adversarial.class_weight=none", &weighted.config);
         assert_eq!(typo.issues.len(), 1, "{:?}", typo.issues);
