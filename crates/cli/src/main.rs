@@ -63,7 +63,9 @@ usage:
                                   combine the shards of one sweep (refuses files of different
                                   sweeps and duplicate runs) and print the same summary
   imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--data-out FILE.csv]
-                                  time the CPU training path (MLP 2-32-32-2, Adam) and print JSON
+                    [--adversarial fgsm|pgd-N]
+                                  time the CPU training path (MLP 2-32-32-2, Adam) and print JSON;
+                                  --adversarial times adversarial training (L-inf, eps 0.1)
   imlab bench-resample [--quick] [--python PY] [--only M,..] [--rows N,..]
                                   time our samplers against imbalanced-learn's on the same
                                   data (see scripts/bench-resample.sh)
