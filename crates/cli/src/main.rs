@@ -16,7 +16,11 @@ usage:
                                   train an experiment on the CPU path (the default one without
                                   --config/--link) and print its final metrics and per-epoch
                                   history as JSON; --data supplies the CSV file an experiment on
-                                  uploaded data names by content hash
+                                  uploaded data names by content hash. With `robust_eval` set
+                                  (a link's robust_eval.* keys), `final.robust` adds per-class
+                                  clean and robust accuracy and their disparity (gap, ratio, sd,
+                                  worst class); adversarial.* keys train adversarially
+                                  (docs/adversarial.md)
   imlab metrics --input preds.csv [--threshold T] [--classes K]
                                   every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
                                   as JSON (undefined metrics are null, with a note)
@@ -44,16 +48,24 @@ usage:
                                   --shard i/n runs the runs whose index is i modulo n.
                                   --gpu trains up to 32 runs side by side on the GPU (one
                                   dispatch per kernel; scores within the GPU parity bounds of
-                                  the CPU rows, not byte-identical)
+                                  the CPU rows, not byte-identical). A base with robust_eval
+                                  adds robust columns (robust_accuracy, robust_balanced_accuracy,
+                                  robust_worst_class_accuracy, robust_recall_gap,
+                                  robust_minority_recall, clean_worst_class_accuracy,
+                                  clean_recall_gap); adversarial training is a method's settings,
+                                  e.g. at:adversarial.attack.epsilon=0.3, erm:adversarial=none
   imlab sweep --preset NAME [--seeds ...] [--epochs E] [--threads T] [--shard i/n] --output F
                                   run a paper preset (buda-step-digits, menon-two-gaussians,
-                                  longtail-digits, minority-collapse; docs/paper-presets.md),
+                                  longtail-digits, minority-collapse, adversarial-disparity;
+                                  docs/paper-presets.md),
                                   as the app's Sweep panel does
   imlab merge a.csv b.csv ... --output all.csv|all.json
                                   combine the shards of one sweep (refuses files of different
                                   sweeps and duplicate runs) and print the same summary
   imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--data-out FILE.csv]
-                                  time the CPU training path (MLP 2-32-32-2, Adam) and print JSON
+                    [--adversarial fgsm|pgd-N]
+                                  time the CPU training path (MLP 2-32-32-2, Adam) and print JSON;
+                                  --adversarial times adversarial training (L-inf, eps 0.1)
   imlab bench-resample [--quick] [--python PY] [--only M,..] [--rows N,..]
                                   time our samplers against imbalanced-learn's on the same
                                   data (see scripts/bench-resample.sh)

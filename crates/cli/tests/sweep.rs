@@ -519,3 +519,130 @@ fn gpu_sweep_has_the_cpu_rows_within_the_parity_bounds() {
         }
     }
 }
+
+/// A base with robust evaluation adds the robust columns (after the six scores, before `error`);
+/// adversarial methods are link settings; the `adversarial-disparity` preset runs its five methods;
+/// shards merge back to the whole file, robust columns included.
+#[test]
+fn robust_columns_and_the_adversarial_preset() {
+    let dir = scratch("sweep_robust");
+    let base = "#v=2&model.hidden=[8]&robust_eval.method.steps=3&robust_eval.epsilon=0.3";
+    let grid = |extra: &[&str]| {
+        let mut a = vec![
+            "sweep",
+            "--link",
+            base,
+            "--methods",
+            "erm:baseline",
+            "--method",
+            "at:adversarial.attack.method.steps=2&adversarial.attack.epsilon=0.3",
+            "--method",
+            "rat:adversarial.attack.method.steps=2&adversarial.attack.epsilon=0.3&adversarial.class_weights.scheme=inverse_frequency",
+            "--seeds",
+            "2",
+            "--epochs",
+            "2",
+            "--quiet",
+        ];
+        a.extend_from_slice(extra);
+        ok(&dir, &a)
+    };
+    let o = grid(&["--output", "r.csv"]);
+    let rows = cells(&read(&dir, "r.csv"));
+    let head: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+    assert_eq!(
+        head[10..],
+        [
+            "auc",
+            "robust_accuracy",
+            "robust_balanced_accuracy",
+            "robust_worst_class_accuracy",
+            "robust_recall_gap",
+            "robust_minority_recall",
+            "clean_worst_class_accuracy",
+            "clean_recall_gap",
+            "error"
+        ]
+    );
+    assert_eq!(rows.len(), 1 + 3 * 2);
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    for r in &rows[1..] {
+        let v = |name: &str| -> f64 { r[col(name)].parse().unwrap() };
+        assert_eq!(r[col("error")], "", "{r:?}");
+        assert!(v("robust_accuracy") <= 1.0 && v("robust_worst_class_accuracy") >= 0.0);
+        assert!(v("robust_worst_class_accuracy") <= v("robust_balanced_accuracy"));
+        assert!(v("clean_worst_class_accuracy") <= v("balanced_accuracy"));
+        // Two classes: the gap is twice the distance of the worst class from the mean recall.
+        let gap = 2.0 * (v("robust_balanced_accuracy") - v("robust_worst_class_accuracy"));
+        assert!((v("robust_recall_gap") - gap).abs() < 1e-12, "{r:?}");
+    }
+    // Adversarial training changed the runs (same seeds, other models).
+    assert_ne!(rows[1][5..18], rows[3][5..18]);
+    assert_ne!(rows[3][5..18], rows[5][5..18]);
+    assert!(
+        o.stdout.contains("robust_worst_class_accuracy"),
+        "{}",
+        o.stdout
+    );
+    // 3 groups × (6 + 7) lines, a title, a header and the closing line.
+    assert_eq!(o.stdout.lines().count(), 3 * 13 + 3, "{}", o.stdout);
+
+    // Shards and JSON keep the robust columns exactly.
+    grid(&["--shard", "0/2", "--output", "a.json"]);
+    grid(&["--shard", "1/2", "--output", "b.csv"]);
+    ok(&dir, &["merge", "a.json", "b.csv", "--output", "m.csv"]);
+    assert_eq!(read(&dir, "m.csv"), read(&dir, "r.csv"));
+    let doc: serde_json::Value = serde_json::from_str(&read(&dir, "a.json")).unwrap();
+    assert!(doc["runs"][0]["robust"]["robust_balanced_accuracy"].is_number());
+
+    // A sweep without robust evaluation has no robust column.
+    ok(
+        &dir,
+        &[
+            "sweep",
+            "--methods",
+            "baseline",
+            "--seeds",
+            "1",
+            "--epochs",
+            "1",
+            "--quiet",
+            "--output",
+            "p.csv",
+        ],
+    );
+    assert!(!read(&dir, "p.csv").contains("robust"));
+
+    // The preset: five methods, robust columns, every run finished.
+    ok(
+        &dir,
+        &[
+            "sweep",
+            "--preset",
+            "adversarial-disparity",
+            "--seeds",
+            "1",
+            "--epochs",
+            "2",
+            "--quiet",
+            "--output",
+            "adv.csv",
+        ],
+    );
+    let rows = cells(&read(&dir, "adv.csv"));
+    let methods: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(
+        methods,
+        [
+            "erm",
+            "reweighted_erm",
+            "at",
+            "reweighted_at",
+            "at_balanced_softmax"
+        ]
+    );
+    assert_eq!(rows[0].len(), head.len());
+    assert!(rows[1..]
+        .iter()
+        .all(|r| r.last().unwrap().is_empty() && !r[head.len() - 2].is_empty()));
+}

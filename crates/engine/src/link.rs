@@ -115,6 +115,17 @@ pub fn parse_fragment(fragment: &str, base: &ExperimentConfig) -> ParsedLink {
     }
     let mut current = BTreeMap::new();
     flatten("", &to_value(base), &mut current);
+    // A section the base leaves out (off) starts from its defaults when a link turns it on, so that
+    // `adversarial.attack.method.steps=5` alone is PGD with 5 steps rather than a method without
+    // its `kind`.
+    let base_json = to_value(base);
+    if let Value::Object(defaults) = ExperimentConfig::optional_section_defaults() {
+        for (top, v) in defaults {
+            if base_json.get(&top).is_none() {
+                flatten(&top, &v, &mut current);
+            }
+        }
+    }
     // Apply group by group: a top-level field, or a whole object like `sampler.*`.
     let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for (k, v) in pairs {
@@ -176,7 +187,17 @@ fn apply_group(
             .collect()
     };
     let given: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
+    // `key=none` switches an optional object off: neither its current values nor keys given under
+    // it may rebuild it (those are reported as not applied below).
+    let off: Vec<String> = (entries.iter())
+        .filter(|(_, v)| v == "none")
+        .map(|(k, _)| format!("{k}."))
+        .collect();
+    flat.retain(|f, _| !off.iter().any(|p| f.starts_with(p)));
     for (k, v) in entries {
+        if off.iter().any(|p| k.starts_with(p)) {
+            continue;
+        }
         flat.insert(k, v);
     }
     let try_build = |flat: &BTreeMap<String, String>| -> Result<ExperimentConfig, String> {
@@ -193,7 +214,14 @@ fn apply_group(
             flatten("", &to_value(&cfg), &mut applied);
             for k in &given {
                 let prefix = format!("{k}.");
-                if !applied.contains_key(k) && !applied.keys().any(|a| a.starts_with(&prefix)) {
+                // An optional setting set to `none` is left out of the JSON: applied, not lost
+                // (a misspelt key set to `none` names nothing the config had, and is reported).
+                let off = flat.get(k).is_some_and(|v| v == "none")
+                    && (current.contains_key(k) || current.keys().any(|c| c.starts_with(&prefix)));
+                if !off
+                    && !applied.contains_key(k)
+                    && !applied.keys().any(|a| a.starts_with(&prefix))
+                {
                     out.issues.push(LinkIssue {
                         key: k.clone(),
                         message: "not a setting of this choice; ignored".into(),
@@ -515,6 +543,59 @@ mod tests {
         assert_eq!(p.config.seed, 3);
         assert_eq!(p.issues.len(), 1, "{:?}", p.issues);
         assert_eq!(p.issues[0].key, "optimizer.learning_rate");
+    }
+
+    /// A section left out of the base (adversarial training off) starts from its defaults when some
+    /// of its keys are given; `none` switches it, or a nested option, off again.
+    #[test]
+    fn optional_sections_turn_on_from_defaults_and_off_with_none() {
+        use crate::adversarial::{AdversarialTraining, AttackMethod};
+        let base = ExperimentConfig::default();
+        let p = parse_fragment(
+            "adversarial.attack.method.steps=5&robust_eval.norm=l2",
+            &base,
+        );
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        let adv = p.config.adversarial.clone().unwrap();
+        assert_eq!(
+            adv,
+            AdversarialTraining {
+                attack: crate::adversarial::AttackSpec {
+                    method: AttackMethod::Pgd {
+                        steps: 5,
+                        step_size: None,
+                        random_start: true
+                    },
+                    ..Default::default()
+                },
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            p.config.robust_eval.as_ref().unwrap().norm,
+            crate::adversarial::Norm::L2
+        );
+        let on = p.config;
+        let weighted = parse_fragment("adversarial.class_weights.scheme=inverse_sqrt", &on);
+        assert!(weighted.issues.is_empty(), "{:?}", weighted.issues);
+        let off = parse_fragment("adversarial=none&robust_eval=none", &weighted.config);
+        assert!(off.issues.is_empty(), "{:?}", off.issues);
+        assert_eq!(off.config, base);
+        let unweighted = parse_fragment("adversarial.class_weights=none", &weighted.config);
+        assert!(unweighted.issues.is_empty(), "{:?}", unweighted.issues);
+        assert_eq!(unweighted.config, on);
+        // `none` wins over keys given under it, which are reported.
+        let both = parse_fragment("adversarial=none&adversarial.attack.epsilon=0.3", &on);
+        assert_eq!(both.config.adversarial, None);
+        assert_eq!(both.issues.len(), 1, "{:?}", both.issues);
+        assert_eq!(both.issues[0].key, "adversarial.attack.epsilon");
+        // A misspelt key set to `none` is still reported.
+        let typo = parse_fragment("adversarial.class_weight=none", &weighted.config);
+        assert_eq!(typo.issues.len(), 1, "{:?}", typo.issues);
+        assert_eq!(typo.issues[0].key, "adversarial.class_weight");
+        // The round trip of a config with both sections on still holds.
+        let f = to_fragment(&weighted.config, &BTreeMap::new());
+        assert_eq!(parse_fragment(&f, &base).config, weighted.config);
     }
 
     #[test]

@@ -2,9 +2,14 @@
 //! moons 1:10 with an MLP 2→32→32→2 (ReLU), Adam, cross-entropy, and prints the result as JSON.
 //! `scripts/bench-train.sh` runs it beside scikit-learn's `MLPClassifier` on the same rows
 //! (`--data-out`) and prints the comparison table.
+//!
+//! `--adversarial fgsm|pgd-N` times adversarial training instead (`crate::adversarial` of the engine:
+//! L∞, ε = 0.1, random start, λ = 1): each step then adds N forward and input-gradient passes over
+//! the batch for the attack, so the rate falls to roughly 1/(N + 1) of clean training's.
 
 use std::time::Instant;
 
+use imlab_engine::adversarial::{AdversarialTraining, AttackMethod, AttackSpec, Norm, MAX_STEPS};
 use imlab_engine::experiment::{MAX_BATCH, MAX_EPOCHS};
 use imlab_engine::Experiment;
 
@@ -16,7 +21,7 @@ use imlab_engine::experiment::{
 /// Largest dataset the engine generates (`dataset::MAX_ROWS`), training and test rows together.
 const MAX_TOTAL_ROWS: usize = 200_000;
 
-const USAGE: &str = "usage: imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--data-out FILE.csv]";
+const USAGE: &str = "usage: imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--adversarial fgsm|pgd-N] [--data-out FILE.csv]";
 
 pub fn main(argv: &[String]) -> Result<(), String> {
     match argv.split_first() {
@@ -28,7 +33,14 @@ pub fn main(argv: &[String]) -> Result<(), String> {
 fn train(argv: &[String]) -> Result<(), String> {
     let args = Args::parse(
         argv,
-        &["rows", "epochs", "batch", "repeat", "data-out"],
+        &[
+            "rows",
+            "epochs",
+            "batch",
+            "repeat",
+            "data-out",
+            "adversarial",
+        ],
         &[],
     )?;
     let rows = args.parsed::<usize>("rows")?.unwrap_or(100_000);
@@ -52,7 +64,9 @@ fn train(argv: &[String]) -> Result<(), String> {
             (MAX_TOTAL_ROWS as f64 * (1.0 - TEST_FRACTION)) as usize
         ));
     }
-    let config = bench_config(total, epochs, batch);
+    let mut config = bench_config(total, epochs, batch);
+    let adversarial = args.get("adversarial").map(parse_adversarial).transpose()?;
+    config.adversarial = adversarial.clone();
 
     let mut seconds = Vec::with_capacity(repeat);
     let mut cpu_seconds = Vec::with_capacity(repeat);
@@ -81,7 +95,7 @@ fn train(argv: &[String]) -> Result<(), String> {
     let median = sorted[sorted.len() / 2];
     let cpu_best = cpu_seconds.iter().copied().min_by(f64::total_cmp);
     let snap = exp.snapshot();
-    let out = serde_json::json!({
+    let mut out = serde_json::json!({
         "implementation": "imlab native CPU (Experiment::train_step, 1 thread)",
         "train_rows": exp.train.len(),
         "epochs": epochs,
@@ -100,11 +114,54 @@ fn train(argv: &[String]) -> Result<(), String> {
         "test_accuracy": snap.accuracy,
         "test_balanced_accuracy": snap.balanced_accuracy,
     });
+    // Only with --adversarial, so clean runs print what they printed before.
+    if let Some(a) = &adversarial {
+        out["adversarial"] = serde_json::json!({
+            "attack": a.attack.method.name(),
+            "steps": a.attack.steps(),
+            "norm": a.attack.norm.name(),
+            "epsilon": a.attack.epsilon,
+        });
+    }
     println!(
         "{}",
         serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
     );
     Ok(())
+}
+
+/// `fgsm` or `pgd-N` (N steps): adversarial training under L∞, ε = 0.1, random start, λ = 1.
+fn parse_adversarial(text: &str) -> Result<AdversarialTraining, String> {
+    let bad = || {
+        format!(
+            "--adversarial `{text}`: write fgsm or pgd-N (N steps, 1 to {MAX_STEPS}), e.g. pgd-5"
+        )
+    };
+    let method = match text {
+        "fgsm" => AttackMethod::Fgsm,
+        _ => {
+            let steps: usize = text
+                .strip_prefix("pgd-")
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(bad)?;
+            if !(1..=MAX_STEPS).contains(&steps) {
+                return Err(bad());
+            }
+            AttackMethod::Pgd {
+                steps,
+                step_size: None,
+                random_start: true,
+            }
+        }
+    };
+    Ok(AdversarialTraining {
+        attack: AttackSpec {
+            method,
+            norm: Norm::Linf,
+            epsilon: 0.1,
+        },
+        ..AdversarialTraining::default()
+    })
 }
 
 /// CPU time this thread has run, where the system tells it (Linux `/proc`): on a loaded machine it
@@ -159,5 +216,20 @@ mod tests {
         assert!(err.contains("--rows"), "{err}");
         let err = train(&["--batch".into(), "0".into()]).unwrap_err();
         assert!(err.contains("--batch"), "{err}");
+        for bad in ["pgd", "pgd-0", "pgd-101", "pgd-x", "cw"] {
+            let err = parse_adversarial(bad).unwrap_err();
+            assert!(err.contains("pgd-N"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn adversarial_bench_configs_are_what_they_say() {
+        let a = parse_adversarial("pgd-10").unwrap();
+        assert_eq!((a.attack.steps(), a.attack.epsilon), (10, 0.1));
+        assert!(a.attack.random_start());
+        assert_eq!(parse_adversarial("fgsm").unwrap().attack.steps(), 1);
+        let mut config = bench_config(2000, 1, 256);
+        config.adversarial = Some(a);
+        config.validate().expect("valid");
     }
 }

@@ -1,5 +1,6 @@
 //! `imlab run`: trains an experiment headlessly and prints final metrics and history as JSON.
 
+use imlab_engine::adversarial::RobustEvaluation;
 use imlab_engine::dataset::{DataOrigin, DataSource, MemorySource};
 use imlab_engine::Experiment;
 
@@ -17,7 +18,7 @@ pub fn main(argv: &[String]) -> Result<(), String> {
     let mut exp = Experiment::new_with(config.clone(), &files).map_err(|e| e.to_string())?;
     exp.train_to_end().map_err(|e| e.to_string())?;
     let snap = exp.snapshot();
-    let out = serde_json::json!({
+    let mut out = serde_json::json!({
         "config": config,
         "backend": "cpu",
         "final": {
@@ -35,11 +36,36 @@ pub fn main(argv: &[String]) -> Result<(), String> {
         },
         "history": snap.history,
     });
+    // Robust evaluation (`robust_eval` set): clean and robust per-class accuracy and their
+    // disparity measures, an addition to `final` (absent otherwise, so other runs print as before).
+    if let Some(robust) = &snap.robust {
+        out["final"]["robust"] = robust_json(robust, &snap.train_counts);
+    }
     println!(
         "{}",
         serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
     );
     Ok(())
+}
+
+/// The robust evaluation as the engine reports it (attack, per-class recalls, accuracies, the
+/// disparity measures of clean and robust recalls), plus a per-class table pairing the two recalls
+/// with the class's training count, so a reader sees which classes lose most under the attack.
+fn robust_json(r: &RobustEvaluation, train_counts: &[usize]) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    let per_class: Vec<serde_json::Value> = (r.clean_recall.iter().zip(&r.robust_recall))
+        .enumerate()
+        .map(|(c, (clean, robust))| {
+            serde_json::json!({
+                "class": c,
+                "train_count": train_counts.get(c),
+                "clean_accuracy": clean,
+                "robust_accuracy": robust,
+            })
+        })
+        .collect();
+    v["per_class"] = serde_json::Value::Array(per_class);
+    v
 }
 
 /// The bundled datasets plus every `--data FILE` (an uploaded CSV file, named by its content hash as

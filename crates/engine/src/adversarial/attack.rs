@@ -18,9 +18,8 @@
 //!   toward `x_j` (which lies inside its bounds), so the result stays in the ball.
 //!
 //! Where we differ from `torchattacks`: (1) the L2 random start is uniform in the ball's volume,
-//! radius `ε u^{1/d}` on a Gaussian direction; `pgdl2.py` draws the radius as `ε u`, which crowds
-//! starts toward the centre, and in the stored version computes the start without adding it to the
-//! images. (2) The L∞ random start is `U(−ε, ε)` per coordinate, as `pgd.py`. (3) The objective may be
+//! radius `ε u^{1/d}` on a Gaussian direction; `pgdl2.py` (commit 27e658c) draws the radius as
+//! `ε u`, which crowds starts toward the centre. (2) The L∞ random start is `U(−ε, ε)` per coordinate, as `pgd.py`. (3) The objective may be
 //! any training loss of the engine, not only cross-entropy.
 //!
 //! Random draws (random start only) come from the `rng` the caller passes, rows in order, features in

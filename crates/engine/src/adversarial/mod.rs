@@ -14,5 +14,5 @@ pub use attack::{perturb, AttackWorkspace, Objective, ScaledCrossEntropy};
 pub use data_range::DataRange;
 pub use disparity::Disparity;
 pub use robust_eval::{robust_evaluation, RobustEvaluation};
-pub use spec::{AdversarialTraining, AttackMethod, AttackSpec, Norm};
+pub use spec::{AdversarialTraining, AttackMethod, AttackSpec, Norm, MAX_EPSILON, MAX_STEPS};
 pub use training::AdversarialTrainer;

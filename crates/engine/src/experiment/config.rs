@@ -241,6 +241,15 @@ impl ExperimentConfig {
         })
     }
 
+    /// The values of those sections when a link turns one on with only some of its keys: the
+    /// serde defaults (no class reweighting), so the keys left out take their documented defaults.
+    pub fn optional_section_defaults() -> serde_json::Value {
+        serde_json::json!({
+            "adversarial": AdversarialTraining::default(),
+            "robust_eval": AttackSpec::default(),
+        })
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("config serializes")
     }

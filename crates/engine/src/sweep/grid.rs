@@ -394,4 +394,55 @@ mod tests {
         assert_ne!(a.sweep_id(), grid(&["baseline"], &[], "3").sweep_id());
         assert_ne!(a.sweep_id(), grid(&["none"], &[], "2").sweep_id());
     }
+
+    /// Adversarial methods are link settings: from a base without adversarial training, a method
+    /// turns it on (`adversarial.attack.*`) and reweights it (`adversarial.class_weights.*`); from a
+    /// base with it, `adversarial=none` is clean training.
+    #[test]
+    fn adversarial_methods_are_settings() {
+        use crate::adversarial::AttackMethod;
+        use crate::loss::ClassWeights;
+        let mut g = grid(
+            &[
+                "erm:baseline",
+                "at:adversarial.attack.method.steps=5&adversarial.attack.epsilon=0.2",
+                "rat:adversarial.attack.epsilon=0.2&adversarial.class_weights.scheme=inverse_frequency",
+            ],
+            &[],
+            "1",
+        );
+        let runs = g.runs().unwrap();
+        assert_eq!(runs[0].config.adversarial, None);
+        let at = runs[1].config.adversarial.as_ref().unwrap();
+        assert_eq!(at.attack.epsilon, 0.2);
+        assert!(matches!(
+            at.attack.method,
+            AttackMethod::Pgd { steps: 5, .. }
+        ));
+        assert_eq!(at.class_weights, None);
+        let rat = runs[2].config.adversarial.as_ref().unwrap();
+        assert_eq!(rat.class_weights, Some(ClassWeights::InverseFrequency));
+        assert!(matches!(
+            rat.attack.method,
+            AttackMethod::Pgd { steps: 10, .. }
+        ));
+
+        g.base = runs[2].config.clone();
+        g.methods = [
+            "at:baseline",
+            "erm:adversarial=none",
+            "uniform:adversarial.class_weights=none",
+        ]
+        .iter()
+        .map(|m| parse_method(m).unwrap())
+        .collect();
+        let runs = g.runs().unwrap();
+        assert_eq!(runs[0].config.adversarial, g.base.adversarial);
+        assert_eq!(runs[1].config.adversarial, None);
+        let plain = runs[2].config.adversarial.as_ref().unwrap();
+        assert_eq!(
+            (plain.class_weights.as_ref(), plain.attack.epsilon),
+            (None, 0.2)
+        );
+    }
 }

@@ -24,7 +24,7 @@ pub struct Preset {
     pub epochs: usize,
 }
 
-pub const PRESETS: [Preset; 5] = [
+pub const PRESETS: [Preset; 6] = [
     // Buda et al. 2018: step imbalance, half of the classes minority at ρ = 10; ROS vs RUS vs
     // thresholding by the prior vs two-phase training.
     Preset {
@@ -128,7 +128,40 @@ pub const PRESETS: [Preset; 5] = [
         seeds: "5",
         epochs: 300,
     },
+    // Wang et al. 2022, "Imbalanced Adversarial Training with Reweighting": under imbalance,
+    // adversarial training hurts the under-represented classes more than natural training does, and
+    // reweighting helps it less. Four blobs, two of them minority at ρ = 10 (step profile), PGD-5
+    // L∞ adversarial training and PGD-10 robust evaluation at the same ε; natural ERM and reweighted
+    // ERM beside adversarial training plain, reweighted (inverse frequency in the adversarial term)
+    // and with the balanced softmax.
+    Preset {
+        name: "adversarial-disparity",
+        title: "Wang et al. 2022 — adversarial training under imbalance (4 blobs, step ρ = 10, PGD)",
+        base_link: ADVERSARIAL_DISPARITY_BASE,
+        methods: &[
+            "erm:adversarial=none",
+            "reweighted_erm:adversarial=none&loss.kind=weighted_ce",
+            "at:baseline",
+            "reweighted_at:adversarial.class_weights.scheme=inverse_frequency",
+            "at_balanced_softmax:loss.kind=balanced_softmax",
+        ],
+        seeds: "5",
+        epochs: 30,
+    },
 ];
+
+/// The adversarial-disparity preset's settings: the data, the network, adversarial training
+/// (PGD-5, L∞, ε = 0.5, random start) and robust evaluation (PGD-10 at the same ε). Blobs of
+/// σ = 1: the classes overlap, so the budget moves rows across the boundaries.
+pub const ADVERSARIAL_DISPARITY_BASE: &str = concat!(
+    "dataset.generator=blobs&dataset.noise=1&dataset.counts.kind=step",
+    "&dataset.counts.n_max=1000&dataset.counts.rho=10&dataset.counts.mu=0.5",
+    "&dataset.counts.classes=4&model.hidden=[16,16]&batch_size=64",
+    "&adversarial.attack.method.kind=pgd&adversarial.attack.method.steps=5",
+    "&adversarial.attack.norm=linf&adversarial.attack.epsilon=0.5",
+    "&robust_eval.method.kind=pgd&robust_eval.method.steps=10&robust_eval.norm=linf",
+    "&robust_eval.epsilon=0.5"
+);
 
 /// The minority-collapse preset's settings (the app's "Minority collapse" preset uses the same).
 pub const MINORITY_COLLAPSE_BASE: &str = concat!(
@@ -255,6 +288,36 @@ mod tests {
             })
             .collect();
         assert_eq!(ratios, [0.5, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01]);
+        let adv = Preset::find("adversarial-disparity")
+            .unwrap()
+            .grid()
+            .unwrap();
+        let runs = adv.runs().unwrap();
+        let of = |m: &str| &runs.iter().find(|r| r.method == m).unwrap().config;
+        assert!(adv.base.robust_eval.is_some());
+        assert_eq!(of("erm").adversarial, None);
+        assert_eq!(of("erm").robust_eval, adv.base.robust_eval);
+        assert!(matches!(
+            of("reweighted_erm").loss,
+            crate::loss::LossSpec::WeightedCe { .. }
+        ));
+        let at = of("at").adversarial.as_ref().unwrap();
+        assert_eq!((at.attack.epsilon, at.attack.steps()), (0.5, 5));
+        assert_eq!(at.class_weights, None);
+        assert_eq!(
+            of("reweighted_at")
+                .adversarial
+                .as_ref()
+                .unwrap()
+                .class_weights,
+            Some(crate::loss::ClassWeights::InverseFrequency)
+        );
+        assert_eq!(of("at_balanced_softmax").loss.name(), "balanced_softmax");
+        assert!(of("at_balanced_softmax").adversarial.is_some());
+        assert!(matches!(
+            adv.base.dataset.counts,
+            ClassCounts::Step { classes: 4, rho, .. } if rho == 10.0
+        ));
         let menon = Preset::find("menon-two-gaussians").unwrap().base().unwrap();
         assert!(menon.model.hidden.is_empty());
         assert_eq!(menon.dataset.noise, 1.0);

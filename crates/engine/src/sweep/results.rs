@@ -3,7 +3,12 @@
 //! Every CSV row carries the sweep id and the number of runs in the whole grid, so that `merge` can
 //! check that shard files belong together and say which runs are missing. Numbers are written in
 //! the shortest form that reads back to the same f64, so a file read and written again is identical.
+//!
+//! Runs with robust evaluation (`robust_eval`) add the [`ROBUST_SCORE_NAMES`] columns after the
+//! scores, present when any row has robust scores; in JSON a row then has a `robust` object. A row
+//! without them (no robust evaluation, or a failed run) leaves those cells empty.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -11,6 +16,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::csv_text;
+use super::robust_scores::{RobustScores, ROBUST_SCORE_NAMES};
 use super::scores::{Scores, SCORE_NAMES};
 
 /// One run's outcome.
@@ -22,6 +28,8 @@ pub struct Row {
     pub vary: Vec<String>,
     pub seed: u64,
     pub scores: Scores,
+    /// The robust scores, when the run trained to the end with `robust_eval` set.
+    pub robust: Option<RobustScores>,
     /// Why the run did not finish (a data error, divergence); its scores are then empty.
     pub error: Option<String>,
 }
@@ -61,17 +69,31 @@ impl Format {
 const LEAD: [&str; 4] = ["sweep_id", "run", "runs_total", "method"];
 
 impl Results {
-    /// The CSV header: `sweep_id, run, runs_total, method, <varied keys>, seed, <scores>, error`.
+    /// True when some row has robust scores: the file then has the robust columns.
+    pub fn has_robust(&self) -> bool {
+        self.rows.iter().any(|r| r.robust.is_some())
+    }
+
+    /// The CSV header: `sweep_id, run, runs_total, method, <varied keys>, seed, <scores>,
+    /// [<robust scores>,] error`.
     pub fn header(&self) -> Vec<String> {
+        self.header_with(self.has_robust())
+    }
+
+    fn header_with(&self, robust: bool) -> Vec<String> {
         let mut h: Vec<String> = LEAD.iter().map(|s| s.to_string()).collect();
         h.extend(self.vary_keys.iter().cloned());
         h.push("seed".into());
         h.extend(SCORE_NAMES.iter().map(|s| s.to_string()));
+        if robust {
+            h.extend(ROBUST_SCORE_NAMES.iter().map(|s| s.to_string()));
+        }
         h.push("error".into());
         h
     }
 
     pub fn to_csv(&self) -> String {
+        let robust = self.has_robust();
         let mut out = csv_text::line(&self.header());
         out.push('\n');
         for r in &self.rows {
@@ -84,6 +106,10 @@ impl Results {
             cells.extend(r.vary.iter().cloned());
             cells.push(r.seed.to_string());
             cells.extend(r.scores.values().iter().map(|v| csv_text::opt_number(*v)));
+            if robust {
+                let values = r.robust.as_ref().map(RobustScores::values);
+                cells.extend((values.unwrap_or_default().iter()).map(|v| csv_text::opt_number(*v)));
+            }
             cells.push(r.error.clone().unwrap_or_default());
             out.push_str(&csv_text::line(&cells));
             out.push('\n');
@@ -103,6 +129,13 @@ impl Results {
                 o.insert("seed".into(), json!(r.seed));
                 for (name, v) in SCORE_NAMES.iter().zip(r.scores.values()) {
                     o.insert(name.to_string(), json!(v));
+                }
+                if let Some(robust) = &r.robust {
+                    let m: serde_json::Map<String, Value> = (ROBUST_SCORE_NAMES.iter())
+                        .zip(robust.values())
+                        .map(|(name, v)| (name.to_string(), json!(v)))
+                        .collect();
+                    o.insert("robust".into(), Value::Object(m));
                 }
                 o.insert("error".into(), json!(r.error));
                 Value::Object(o)
@@ -139,7 +172,13 @@ impl Results {
             .split_first()
             .ok_or("the file is empty; expected the header of a sweep results file")?;
         let n = header.len();
-        let lead_ok = header.len() >= LEAD.len() + SCORE_NAMES.len() + 2
+        let r = ROBUST_SCORE_NAMES.len();
+        let robust = n > r
+            && header[n - 1 - r..n - 1]
+                .iter()
+                .eq(ROBUST_SCORE_NAMES.iter());
+        let tail = SCORE_NAMES.len() + 2 + if robust { r } else { 0 };
+        let lead_ok = header.len() >= LEAD.len() + tail
             && header[..LEAD.len()].iter().zip(LEAD).all(|(a, b)| a == b);
         if !lead_ok {
             return Err(format!(
@@ -147,7 +186,7 @@ impl Results {
                 LEAD.join(",")
             ));
         }
-        let seed_at = n - SCORE_NAMES.len() - 2;
+        let seed_at = n - tail;
         let vary_keys: Vec<String> = header[LEAD.len()..seed_at].to_vec();
         let mut results = Results {
             sweep_id: String::new(),
@@ -155,7 +194,7 @@ impl Results {
             vary_keys,
             rows: Vec::new(),
         };
-        if results.header() != *header {
+        if results.header_with(robust) != *header {
             return Err(format!(
                 "not a sweep results file: unexpected header `{}`",
                 header.join(",")
@@ -181,13 +220,26 @@ impl Results {
                     results.sweep_id, results.runs_total
                 ));
             }
+            let cell = |j: usize| -> Result<Option<f64>, String> {
+                if rec[j].is_empty() {
+                    return Ok(None);
+                }
+                rec[j]
+                    .parse::<f64>()
+                    .map(Some)
+                    .map_err(|_| format!("{at}: {} `{}` is not a number", header[j], rec[j]))
+            };
             let mut scores = [None; 6];
             for (k, slot) in scores.iter_mut().enumerate() {
-                let j = seed_at + 1 + k;
-                if !rec[j].is_empty() {
-                    *slot = Some(rec[j].parse::<f64>().map_err(|_| {
-                        format!("{at}: {} `{}` is not a number", header[j], rec[j])
-                    })?);
+                *slot = cell(seed_at + 1 + k)?;
+            }
+            // A row whose robust cells are all empty has no robust scores (see the module doc).
+            let mut robust_values = [None; 7];
+            let mut any_robust = false;
+            if robust {
+                for (k, slot) in robust_values.iter_mut().enumerate() {
+                    *slot = cell(seed_at + 1 + SCORE_NAMES.len() + k)?;
+                    any_robust |= slot.is_some();
                 }
             }
             results.rows.push(Row {
@@ -196,6 +248,7 @@ impl Results {
                 vary: rec[LEAD.len()..seed_at].to_vec(),
                 seed: int(seed_at)?,
                 scores: Scores::from_values(scores),
+                robust: any_robust.then(|| RobustScores::from_values(robust_values)),
                 error: Some(rec[n - 1].clone()).filter(|e| !e.is_empty()),
             });
         }
@@ -225,6 +278,8 @@ impl Results {
             minority_recall: Option<Box<RawValue>>,
             accuracy: Option<Box<RawValue>>,
             auc: Option<Box<RawValue>>,
+            #[serde(default)]
+            robust: Option<BTreeMap<String, Option<Box<RawValue>>>>,
         }
         let doc: Doc =
             serde_json::from_str(text).map_err(|e| format!("not a sweep results file: {e}"))?;
@@ -248,19 +303,31 @@ impl Results {
             ];
             let mut scores = [None; 6];
             for ((slot, name), raw) in scores.iter_mut().zip(SCORE_NAMES).zip(raw) {
-                if let Some(v) = raw.as_deref().map(RawValue::get) {
-                    *slot = Some(
-                        v.parse::<f64>()
-                            .map_err(|_| format!("run {}: {name} `{v}` is not a number", r.run))?,
-                    );
-                }
+                *slot = number(raw.as_deref(), r.run, name)?;
             }
+            let robust = match &r.robust {
+                None => None,
+                Some(map) => {
+                    if let Some(k) = map
+                        .keys()
+                        .find(|k| !ROBUST_SCORE_NAMES.contains(&k.as_str()))
+                    {
+                        return Err(format!("run {}: `robust.{k}` is not a robust score", r.run));
+                    }
+                    let mut values = [None; 7];
+                    for (slot, name) in values.iter_mut().zip(ROBUST_SCORE_NAMES) {
+                        *slot = number(map.get(name).and_then(Option::as_deref), r.run, name)?;
+                    }
+                    Some(RobustScores::from_values(values))
+                }
+            };
             rows.push(Row {
                 run: r.run,
                 method: r.method,
                 vary: r.vary,
                 seed: r.seed,
                 scores: Scores::from_values(scores),
+                robust,
                 error: r.error,
             });
         }
@@ -271,6 +338,17 @@ impl Results {
             rows,
         })
     }
+}
+
+/// A score read from its JSON text with Rust's exact parser (`null` or absent: `None`).
+fn number(raw: Option<&RawValue>, run: usize, name: &str) -> Result<Option<f64>, String> {
+    raw.map(RawValue::get)
+        .filter(|v| *v != "null")
+        .map(|v| {
+            v.parse::<f64>()
+                .map_err(|_| format!("run {run}: {name} `{v}` is not a number"))
+        })
+        .transpose()
 }
 
 #[cfg(test)]
@@ -296,6 +374,7 @@ mod tests {
                         Some(2.0 / 3.0),
                         None,
                     ]),
+                    robust: None,
                     error: None,
                 },
                 Row {
@@ -304,6 +383,7 @@ mod tests {
                     vary: vec!["[8]".into()],
                     seed: 8,
                     scores: Scores::default(),
+                    robust: None,
                     error: Some("training diverged, \"badly\"".into()),
                 },
             ],
@@ -316,6 +396,54 @@ mod tests {
         assert_eq!(Results::from_csv(&r.to_csv()).unwrap(), r);
         assert_eq!(Results::from_json(&r.to_json()).unwrap(), r);
         assert_eq!(Results::from_csv(&r.to_csv()).unwrap().to_csv(), r.to_csv());
+    }
+
+    /// Robust columns appear when a row has robust scores; rows without them (another method, a
+    /// failed run) leave the cells empty; both formats read back exactly.
+    #[test]
+    fn robust_columns_round_trip() {
+        let mut r = sample();
+        assert!(!r.to_csv().contains("robust"));
+        r.rows.push(Row {
+            run: 2,
+            method: "adv".into(),
+            vary: vec!["[4,4]".into()],
+            seed: 7,
+            scores: Scores::from_values([Some(0.5); 6]),
+            robust: Some(RobustScores::from_values([
+                Some(0.6875),
+                Some(0.25),
+                None,
+                Some(1.0 / 3.0),
+                Some(0.0),
+                Some(0.5),
+                Some(1e-9),
+            ])),
+            error: None,
+        });
+        r.rows.sort_by_key(|row| row.run);
+        let csv = r.to_csv();
+        let header = r.header();
+        assert_eq!(header.len(), 4 + 1 + 1 + 6 + 7 + 1);
+        assert_eq!(header[12], "robust_accuracy");
+        assert_eq!(header[18], "clean_recall_gap");
+        assert_eq!(header[19], "error");
+        assert!(csv.lines().nth(1).unwrap().contains(",,,,,,,"), "{csv}");
+        assert_eq!(Results::from_csv(&csv).unwrap(), r);
+        assert_eq!(Results::from_json(&r.to_json()).unwrap(), r);
+        let doc: Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert!(doc["runs"][0].get("robust").is_none());
+        assert_eq!(doc["runs"][1]["robust"]["robust_balanced_accuracy"], 0.25);
+        assert!(doc["runs"][1]["robust"]["robust_worst_class_accuracy"].is_null());
+        // A robust score that is not a number, or a key that is not a robust score, is refused.
+        let bad = csv.replace("0.6875", "x");
+        assert!(Results::from_csv(&bad)
+            .unwrap_err()
+            .contains("robust_accuracy"));
+        let bad = r.to_json().replace("\"clean_recall_gap\"", "\"clean_gap\"");
+        assert!(Results::from_json(&bad)
+            .unwrap_err()
+            .contains("robust.clean_gap"));
     }
 
     #[test]

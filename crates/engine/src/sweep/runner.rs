@@ -9,6 +9,7 @@ use crate::{Experiment, Result, Snapshot};
 
 use super::grid::RunSpec;
 use super::results::Row;
+use super::robust_scores::RobustScores;
 use super::scores::Scores;
 
 /// A finished run: its row (scores or error) and, when it trained to the end, the test snapshot
@@ -38,6 +39,10 @@ fn outcome(spec: &RunSpec, result: std::result::Result<(Scores, Snapshot), Strin
         Ok((s, snap)) => (s, Some(snap), None),
         Err(e) => (Scores::default(), None, Some(e)),
     };
+    // Robust scores of a run that evaluated under `robust_eval` (a failed run has none, as it has
+    // no scores: its row's cells stay empty).
+    let robust = (snapshot.as_ref())
+        .and_then(|snap| Some(RobustScores::of(snap.robust.as_ref()?, &snap.train_counts)));
     RunOutcome {
         row: Row {
             run: spec.index,
@@ -45,6 +50,7 @@ fn outcome(spec: &RunSpec, result: std::result::Result<(Scores, Snapshot), Strin
             vary: spec.vary.clone(),
             seed: spec.seed,
             scores,
+            robust,
             error,
         },
         snapshot,

@@ -1,7 +1,9 @@
 //! The summary of a sweep printed after it runs (and after `merge`): per method and varied values,
 //! each score's mean, sample standard deviation and 95 % t interval over seeds, as an aligned table.
+//! Groups with robust scores (`robust_eval`) add one line per robust score after the six scores.
 
 use super::results::Results;
+use super::robust_scores::ROBUST_SCORE_NAMES;
 use super::scores::SCORE_NAMES;
 use super::stats::{summarize, Summary};
 
@@ -12,6 +14,9 @@ pub struct Group {
     pub failed: Vec<String>,
     /// One summary per score, in `SCORE_NAMES` order.
     pub scores: Vec<Summary>,
+    /// One summary per robust score, in `ROBUST_SCORE_NAMES` order; empty when no run of the group
+    /// has robust scores.
+    pub robust: Vec<Summary>,
 }
 
 /// Groups in the order their first run appears.
@@ -40,6 +45,21 @@ pub fn groups(results: &Results) -> Vec<Group> {
                     summarize(&values)
                 })
                 .collect();
+            let with_robust: Vec<_> = (rows.iter())
+                .filter(|r| r.error.is_none())
+                .filter_map(|r| r.robust.as_ref())
+                .collect();
+            let robust = if rows.iter().any(|r| r.robust.is_some()) {
+                (0..ROBUST_SCORE_NAMES.len())
+                    .map(|k| {
+                        let values: Vec<f64> =
+                            with_robust.iter().filter_map(|r| r.values()[k]).collect();
+                        summarize(&values)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             Group {
                 failed: rows
                     .iter()
@@ -52,6 +72,7 @@ pub fn groups(results: &Results) -> Vec<Group> {
                 method,
                 vary,
                 scores,
+                robust,
             }
         })
         .collect()
@@ -69,7 +90,10 @@ pub fn table(results: &Results) -> String {
     let mut lines: Vec<Vec<String>> = vec![head];
     let groups = groups(results);
     for g in &groups {
-        for (k, s) in g.scores.iter().enumerate() {
+        let names = SCORE_NAMES
+            .iter()
+            .chain(&ROBUST_SCORE_NAMES[..g.robust.len()]);
+        for (k, (s, name)) in g.scores.iter().chain(&g.robust).zip(names).enumerate() {
             let mut cells: Vec<String> = if k == 0 {
                 let mut c = vec![g.method.clone()];
                 c.extend(g.vary.iter().cloned());
@@ -77,7 +101,7 @@ pub fn table(results: &Results) -> String {
             } else {
                 vec![String::new(); 1 + g.vary.len()]
             };
-            cells.push(SCORE_NAMES[k].into());
+            cells.push(name.to_string());
             cells.push(s.n.to_string());
             cells.push(num(s.mean));
             cells.push(num(s.sd));
@@ -152,6 +176,7 @@ mod tests {
                 balanced_accuracy: Some(ba),
                 ..Scores::default()
             },
+            robust: None,
             error: None,
         };
         let mut failed = row(3, "b", 1, 0.0);
@@ -188,5 +213,47 @@ mod tests {
         assert!(widths.iter().all(|&w| w == widths[0]), "{t}");
         assert!(t.contains("0.6000"), "{t}");
         assert!(t.contains("failed: b run 3 (seed 1): diverged"), "{t}");
+    }
+
+    #[test]
+    fn robust_scores_add_lines_to_their_groups_only() {
+        use crate::sweep::robust_scores::RobustScores;
+        let row = |run, method: &str, robust: Option<f64>| Row {
+            run,
+            method: method.into(),
+            vary: vec![],
+            seed: run as u64,
+            scores: Scores::default(),
+            robust: robust.map(|v| RobustScores {
+                robust_balanced_accuracy: Some(v),
+                ..RobustScores::default()
+            }),
+            error: None,
+        };
+        let r = Results {
+            sweep_id: "cd".into(),
+            runs_total: 4,
+            vary_keys: vec![],
+            rows: vec![
+                row(0, "clean", None),
+                row(1, "clean", None),
+                row(2, "adv", Some(0.25)),
+                row(3, "adv", Some(0.75)),
+            ],
+        };
+        let g = groups(&r);
+        assert!(g[0].robust.is_empty());
+        assert_eq!(g[1].robust.len(), ROBUST_SCORE_NAMES.len());
+        assert_eq!(g[1].robust[1].mean, Some(0.5));
+        assert_eq!(g[1].robust[1].n, 2);
+        assert_eq!(g[1].robust[0].n, 0);
+        let t = table(&r);
+        // Title, header, 6 lines for `clean`, 6 + 7 for `adv`.
+        assert_eq!(t.lines().count(), 2 + 6 + 13, "{t}");
+        let line = t
+            .lines()
+            .find(|l| l.contains("robust_balanced_accuracy"))
+            .unwrap();
+        assert!(line.contains("2  0.5000  0.3536"), "{line}");
     }
 }
