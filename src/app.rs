@@ -20,6 +20,7 @@ use crate::components::header::{BackendNotice, Header, LinkNotice};
 use crate::components::loss::LossPanel;
 use crate::components::metric_curves::MetricCurvesPanel;
 use crate::components::per_class::PerClassPanel;
+use crate::components::pseudo_labels::PseudoLabelPanel;
 use crate::components::recall::RecallPanel;
 use crate::components::roc_pr::RocPrPanel;
 use crate::components::scores::ScoresPanel;
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <RecallPanel/>
                     <PerClassPanel/>
                     <Show when=move || !link.is_hidden("disparity")><DisparityPanel/></Show>
+                    <PseudoLabelPanel/>
                 </div>
                 <div class="metrics-more">
                     <ClassCountsPanel/>

@@ -59,6 +59,9 @@ const PARAMS: &[(&str, &str)] = &[
     ("scale", "Logit scale s (cosine logits are in [−1, 1])."),
     ("tau", "Strength of the logit adjustment (1 = the Bayes-optimal shift)."),
     ("epsilon", "Share of the target spread uniformly over all classes."),
+    // Pseudo-labels
+    ("unlabeled_fraction", "Share of each class's training rows whose labels are withheld: the unlabeled pool."),
+    ("confidence", "A pool row is pseudo-labelled when its largest class probability reaches this."),
     // Robustness (adversarial training and robust evaluation)
     ("adversarial.epsilon", "Perturbation budget ε: how far (in the norm below, in standardized input units) an attack may move each row."),
     ("robust_eval.epsilon", "Perturbation budget ε: how far (in the norm below, in standardized input units) an attack may move each test row."),

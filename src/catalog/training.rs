@@ -92,4 +92,11 @@ pub const SECOND_STAGES: &[Entry] = &[
         "Yang, Liu & Xu 2021, ICLR",
         "https://arxiv.org/abs/2101.06395",
     ),
+    entry(
+        "pseudo_labels",
+        "Pseudo-labels (semi-supervised)",
+        "Withholds a share of each class's training labels as an unlabeled pool, trains on the rest, gives confident pool rows their predicted class and trains the whole network on both.",
+        "Yang & Xu 2020, NeurIPS",
+        "https://arxiv.org/abs/2006.07529",
+    ),
 ];

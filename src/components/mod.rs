@@ -20,6 +20,7 @@ pub mod loss;
 pub mod metric_curves;
 pub mod per_class;
 pub mod point_edits;
+pub mod pseudo_labels;
 pub mod recall;
 pub mod roc_pr;
 pub mod scores;

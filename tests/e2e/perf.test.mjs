@@ -45,3 +45,41 @@ for (const webgpu of [true, false]) {
     }
   });
 }
+
+// Issue 14: the feature-space panel on screen (a tall window shows it beside the boundary) costs
+// no main-thread task over 50 ms, and both pictures keep redrawing live.
+for (const webgpu of [true, false]) {
+  test(`feature-space panel on screen: no long tasks, boundary and features redrawn (${webgpu ? 'WebGPU' : 'CPU'})`, async () => {
+    const app = await openApp({ webgpu, viewport: { width: 1280, height: 1500 } });
+    const { page } = app;
+    try {
+      await byId(page, 'step').waitFor({ timeout: 30_000 });
+      await byId(page, 'feature-space').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent.replace(/\D/g, '')) > 30, null, { timeout: 60_000 });
+      await page.waitForFunction(() => JSON.parse(window.imlab.featureSpace() ?? 'null')?.draws > 0, null, { timeout: 30_000 });
+      const r = await page.evaluate(async () => {
+        const long = [];
+        const obs = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) long.push(Math.round(e.duration));
+        });
+        obs.observe({ type: 'longtask', buffered: false });
+        const f0 = JSON.parse(window.imlab.featureSpace()).draws;
+        const d0 = window.imlab.boundaryDraws();
+        const t0 = performance.now();
+        await new Promise((res) => setTimeout(res, 5000));
+        const seconds = (performance.now() - t0) / 1000;
+        const f1 = JSON.parse(window.imlab.featureSpace()).draws;
+        const d1 = window.imlab.boundaryDraws();
+        obs.disconnect();
+        return { long, features: (f1 - f0) / seconds, boundary: (d1 - d0) / seconds };
+      });
+      console.log(`${webgpu ? 'WebGPU' : 'CPU'} with the feature-space panel: ${r.features.toFixed(1)} feature draws/s, ${r.boundary.toFixed(1)} boundary draws/s, long tasks ${JSON.stringify(r.long)}`);
+      assert.deepEqual(r.long, [], 'no main-thread task over 50 ms');
+      assert.ok(r.features >= 10, `feature-space redraws per second: ${r.features.toFixed(1)}`);
+      assert.ok(r.boundary >= 30, `boundary redraws per second: ${r.boundary.toFixed(1)}`);
+      assert.deepEqual(app.consoleErrors, [], 'no console errors');
+    } finally {
+      await app.close();
+    }
+  });
+}

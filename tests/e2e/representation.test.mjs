@@ -113,3 +113,27 @@ test('minority-collapse preset: moving the ratio opens the collapsed minority an
     await app.close();
   }
 });
+
+test('pseudo-labels: the panel shows each class pseudo-label precision and recall, as imlab run does', async () => {
+  const hash = '#v=2&backend=cpu&dataset.generator=blobs&dataset.counts.kind=explicit&dataset.counts.counts=[400,80,30]&dataset.noise=1&model.hidden=[16]&epochs=10&schedule.second_stage.method=pseudo_labels&schedule.second_stage.epochs=5';
+  const app = await openApp({ hash, viewport: { width: 1280, height: 900 } });
+  const { page } = app;
+  try {
+    await byId(page, 'pseudo-labels').waitFor({ timeout: 30_000 });
+    const snap = await trainedTo(page, 15, 5);
+    const r = snap.pseudo_labels;
+    assert.ok(r && r.accepted > 0, 'the pool was pseudo-labelled');
+    assert.match(await byId(page, 'pseudo-labels-summary').innerText(), new RegExp(`${r.accepted} of the ${r.pool_size} pool rows`));
+    const pct = (v) => (v === null ? 'undefined' : `${(v * 100).toFixed(1)}%`);
+    for (let c = 0; c < r.per_class.length; c++) {
+      assert.equal(await byId(page, `pseudo-recall-${c}`).innerText(), pct(r.per_class[c].recall));
+    }
+    const native = imlabRun(await page.evaluate(() => location.hash), 10);
+    assert.deepEqual(native.final.pseudo_labels, r, 'the same pool, the same pseudo-labels');
+    await byId(page, 'pseudo-labels').scrollIntoViewIfNeeded();
+    await screenshot(page, 'pseudo-labels-panel');
+    assert.deepEqual(app.consoleErrors, [], 'no console errors');
+  } finally {
+    await app.close();
+  }
+});

@@ -17,6 +17,7 @@ pub mod posthoc;
 pub mod representation;
 pub mod resample;
 pub mod rng;
+pub mod semi_supervised;
 pub mod sweep;
 pub mod tag_names;
 

@@ -1119,6 +1119,13 @@ pub fn supported(exp: &Experiment) -> Result<()> {
             a.attack.epsilon
         )));
     }
+    if exp.plan().second.map(|s| s.method) == Some(SecondStageMethod::PseudoLabels) {
+        return Err(GpuError::Unsupported(
+            "pseudo-labels (the pool is labelled between the stages and the training rows grow, \
+             which the GPU buffers, sized once, do not follow)"
+                .into(),
+        ));
+    }
     if exp.plan().second.map(|s| s.method) == Some(SecondStageMethod::VirtualFeatureCalibration) {
         return Err(GpuError::Unsupported(
             "virtual-feature calibration (its second stage trains the output layer on feature \

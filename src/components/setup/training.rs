@@ -12,8 +12,8 @@ use crate::catalog::training::{DRW, SECOND_STAGES};
 pub fn body(ctx: SetupCtx, root: &Value) -> AnyView {
     let crt = SECOND_STAGES[0];
     let second = crate::catalog::Entry {
-        label: "Second stage (output layer only)",
-        about: "After the run, re-trains only the output layer: cRT (class-balanced batches), two-phase fine-tuning, or virtual-feature calibration (real plus class-balanced virtual features).",
+        label: "Second stage",
+        about: "After the run, re-trains the output layer (cRT: class-balanced batches; two-phase fine-tuning; virtual-feature calibration: real plus class-balanced virtual features) or, with pseudo-labels, the whole network on labeled plus pseudo-labelled rows.",
         ..crt
     };
     view! {

@@ -38,6 +38,11 @@ pub fn main(argv: &[String]) -> Result<(), String> {
     });
     // Robust evaluation (`robust_eval` set): clean and robust per-class accuracy and their
     // disparity measures, an addition to `final` (absent otherwise, so other runs print as before).
+    // Pseudo-labels (second stage `pseudo_labels`): the pool, the accepted rows and each class's
+    // pseudo-label precision and recall against the withheld labels.
+    if let Some(report) = &snap.pseudo_labels {
+        out["final"]["pseudo_labels"] = serde_json::to_value(report).expect("report serializes");
+    }
     if let Some(robust) = &snap.robust {
         out["final"]["robust"] = robust_json(robust, &snap.train_counts);
     }

@@ -28,6 +28,7 @@ use crate::representation::{
 };
 use crate::resample::Resampled;
 use crate::rng::Rng;
+use crate::semi_supervised::{pseudo_label, withhold_pool, PseudoLabelReport};
 
 /// Rows per class drawn consecutively by the cRT sampler (`num_samples_cls` of the reference).
 const CRT_ROWS_PER_CLASS: usize = 4;
@@ -100,6 +101,11 @@ pub struct Experiment {
     /// The output layer alone (a softmax regression on the features), trained in its stage 2.
     head_model: Option<Mlp>,
     head_ws: MlpWorkspace,
+    /// Pseudo-labels: the unlabeled pool (its withheld labels are used only for the report), as
+    /// f32 for prediction, and what pseudo-labelling did (from stage 2 on).
+    pub pool: Dataset,
+    pool_x: Vec<f32>,
+    pseudo_report: Option<PseudoLabelReport>,
 }
 
 impl Experiment {
@@ -117,7 +123,29 @@ impl Experiment {
             .generate_with(&mut Rng::stream(seed, "data"), files)?;
         let split = stratified_split(&data, config.test_fraction, &mut Rng::stream(seed, "split"))?;
         // The user's point edits change the training split only; the test split is the seed's.
-        let (train, edits) = config.dataset.edits.apply(data.select(&split.train))?;
+        let (mut train, edits) = config.dataset.edits.apply(data.select(&split.train))?;
+        // Pseudo-labels: the unlabeled pool is withheld from the training split before anything
+        // else sees it (sampler, loss weights, prior, measures: all from the labeled rows).
+        let pseudo = config.schedule.second_stage.as_ref().map(|s| s.method)
+            == Some(SecondStageMethod::PseudoLabels);
+        let pool = if pseudo {
+            let s = config
+                .schedule
+                .second_stage
+                .as_ref()
+                .expect("checked above");
+            let (labeled, pool) = withhold_pool(
+                &train.y,
+                train.n_classes,
+                s.unlabeled_fraction(),
+                &mut Rng::stream(seed, "unlabeled_pool"),
+            );
+            let pool = train.select(&pool);
+            train = train.select(&labeled);
+            pool
+        } else {
+            Dataset::new(Vec::new(), Vec::new(), train.n_features, train.n_classes)
+        };
         let test = data.select(&split.test);
         let resampled = config
             .sampler
@@ -129,7 +157,13 @@ impl Experiment {
             Some(d) => Some(loss.reweighted(&d.weights.compute(&counts)?)?),
             None => None,
         };
-        let stage2_loss = LossSpec::CrossEntropy.build(&counts)?;
+        // cRT and the other head-only stages train with plain cross-entropy; pseudo-labels go on
+        // with the configured loss over the whole network.
+        let stage2_loss = if pseudo {
+            config.loss.build(&counts)?
+        } else {
+            LossSpec::CrossEntropy.build(&counts)?
+        };
         let train_counts = train.class_counts();
         let prior = if config.posthoc == PostHoc::None {
             let total = train.len().max(1) as f64;
@@ -166,6 +200,9 @@ impl Experiment {
                 train_y.extend_from_slice(&train.y);
                 train.len()
             }
+            // The training rows plus at most the whole pool (the accepted share is known only
+            // when stage 2 begins; an epoch of fewer rows cycles through them).
+            Some(SecondStageMethod::PseudoLabels) => n_train + pool.len(),
             None => 0,
         };
         let plan = StagePlan::new(
@@ -194,6 +231,9 @@ impl Experiment {
             vfc_x: Vec::new(),
             vfc_y: Vec::new(),
             vfc_real: 0,
+            pool_x: pool.x_f32(),
+            pool,
+            pseudo_report: None,
             head_model: None,
             head_ws: MlpWorkspace::default(),
             train_x,
@@ -311,7 +351,9 @@ impl Experiment {
 
     /// Parameters updated by step `step`: all of them, or only the output layer in stage 2.
     pub fn trainable_range(&self, step: u64) -> Range<usize> {
-        if self.plan.position(step).stage == 2 {
+        let whole_network =
+            self.plan.second.map(|s| s.method) == Some(SecondStageMethod::PseudoLabels);
+        if self.plan.position(step).stage == 2 && !whole_network {
             self.model.output_layer_range()
         } else {
             0..self.model.n_params()
@@ -369,6 +411,13 @@ impl Experiment {
                 .into_iter()
                 .map(|i| i as u32)
                 .collect(),
+            (2, Some(SecondStageMethod::PseudoLabels)) => self
+                .batch_rng
+                .fork("pseudo_label_epoch", epoch)
+                .permutation(self.train_y.len().max(1))
+                .into_iter()
+                .map(|i| i as u32)
+                .collect(),
             (2, Some(SecondStageMethod::OutputFineTuning)) => self
                 .batch_rng
                 .fork("fine_tune_epoch", epoch)
@@ -402,7 +451,10 @@ impl Experiment {
             self.model
                 .reinit_output_layer(&mut Rng::stream(self.config.seed, "vfc_init"));
         }
-        let n = self.model.output_layer_range().len();
+        if s.method == SecondStageMethod::PseudoLabels {
+            self.prepare_pseudo_labels();
+        }
+        let n = self.trainable_range(self.step).len();
         self.opt_state = vec![0.0; n * self.config.optimizer.state_per_param()];
         self.in_stage2 = true;
     }
@@ -523,6 +575,37 @@ impl Experiment {
             head: Head::Linear,
             params: Vec::new(),
         });
+    }
+
+    /// Stage 2 of pseudo-labels: the stage-1 model labels the pool; rows at or above the confidence
+    /// threshold join the training rows with their pseudo-label.
+    fn prepare_pseudo_labels(&mut self) {
+        let Some(stage) = self.config.schedule.second_stage.clone() else {
+            return;
+        };
+        let k = self.data.n_classes;
+        let probs = self.predict_proba(&self.pool_x, self.pool.len());
+        let assigned = pseudo_label(&probs, k, stage.confidence());
+        let d = self.pool.n_features;
+        for (i, a) in assigned.iter().enumerate() {
+            if let Some(c) = *a {
+                self.train_x
+                    .extend_from_slice(&self.pool_x[i * d..(i + 1) * d]);
+                self.train_y.push(c);
+            }
+        }
+        self.epoch_rows = None;
+        self.pseudo_report = Some(PseudoLabelReport::new(
+            &assigned,
+            &self.pool.y,
+            k,
+            stage.confidence(),
+        ));
+    }
+
+    /// What pseudo-labelling did to the pool, once stage 2 has begun (pseudo-labels only).
+    pub fn pseudo_labels(&self) -> Option<&PseudoLabelReport> {
+        self.pseudo_report.as_ref()
     }
 
     /// The virtual features of virtual-feature calibration (rows `n × feature_dim`, labels), once
@@ -837,6 +920,7 @@ impl Experiment {
             test_counts: self.test.class_counts(),
             history: self.history.clone(),
             robust: (self.config.robust_eval.as_ref()).map(|a| self.robust_evaluation(a)),
+            pseudo_labels: self.pseudo_report.clone(),
         }
     }
 

@@ -22,6 +22,12 @@
 //!     re-initialised output layer trained on real plus virtual feature vectors (the body is frozen,
 //!     so the head is trained on features directly). See `representation/virtual_features.rs` and
 //!     `docs/representation.md`. Default `lr_factor` 1. CPU only (the GPU path refuses it).
+//!   - `pseudo_labels` — semi-supervised (Yang & Xu, NeurIPS 2020): `unlabeled_fraction` of each
+//!     class's training rows form an unlabeled pool (stream `unlabeled_pool`); stage 1 trains on the
+//!     labeled rest; then the pool rows whose largest probability reaches `confidence` get that
+//!     class as pseudo-label and the **whole network** trains on labeled plus pseudo-labelled rows
+//!     with the configured loss. Per-class pseudo-label precision in `Snapshot.pseudo_labels`. CPU
+//!     only (the GPU path refuses it).
 
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +74,10 @@ pub enum SecondStageMethod {
     /// Output layer re-trained on real plus class-balanced virtual features drawn from calibrated
     /// class Gaussians (Yang et al. 2021; RCAL, Zhang et al. 2023).
     VirtualFeatureCalibration,
+    /// Semi-supervised: a share of the training split is an unlabeled pool; stage 1 trains on the
+    /// labeled rest, the pool is pseudo-labelled (confidence threshold) and the whole network
+    /// trains on labeled plus pseudo-labelled rows (Yang & Xu, NeurIPS 2020).
+    PseudoLabels,
 }
 
 impl SecondStageMethod {
@@ -76,6 +86,7 @@ impl SecondStageMethod {
             SecondStageMethod::ClassifierRetraining => "crt",
             SecondStageMethod::OutputFineTuning => "two_phase",
             SecondStageMethod::VirtualFeatureCalibration => "vfc",
+            SecondStageMethod::PseudoLabels => "pseudo_labels",
         }
     }
 }
@@ -96,12 +107,25 @@ pub struct SecondStage {
     /// to its mean variance (`α·tr(Σ)/d·I`); `None`: [`DEFAULT_CALIBRATION_ALPHA`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alpha: Option<f64>,
+    /// Pseudo-labels: share of each class's training rows whose labels are withheld (the unlabeled
+    /// pool); `None`: [`DEFAULT_UNLABELED_FRACTION`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unlabeled_fraction: Option<f64>,
+    /// Pseudo-labels: a pool row is pseudo-labelled when its largest class probability reaches
+    /// this; `None`: [`DEFAULT_PSEUDO_CONFIDENCE`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
 }
 
 /// Yang et al. 2021 borrow from the k = 2 nearest base classes.
 pub const DEFAULT_CALIBRATION_NEIGHBORS: usize = 2;
 /// Yang et al.'s α = 0.21 in their feature units; here relative to the class's variance.
 pub const DEFAULT_CALIBRATION_ALPHA: f64 = 0.2;
+/// Half of the training split unlabeled.
+pub const DEFAULT_UNLABELED_FRACTION: f64 = 0.5;
+/// A common confidence threshold for hard pseudo-labels (e.g. FixMatch's 0.95 is stricter; the
+/// small networks here are less confident).
+pub const DEFAULT_PSEUDO_CONFIDENCE: f64 = 0.9;
 /// Most neighbours a tail class may borrow from.
 pub const MAX_CALIBRATION_NEIGHBORS: usize = 100;
 
@@ -113,6 +137,8 @@ impl Default for SecondStage {
             lr_factor: None,
             neighbors: None,
             alpha: None,
+            unlabeled_fraction: None,
+            confidence: None,
         }
     }
 }
@@ -121,7 +147,8 @@ impl SecondStage {
     pub fn lr_factor(&self) -> f64 {
         self.lr_factor.unwrap_or(match self.method {
             SecondStageMethod::ClassifierRetraining
-            | SecondStageMethod::VirtualFeatureCalibration => 1.0,
+            | SecondStageMethod::VirtualFeatureCalibration
+            | SecondStageMethod::PseudoLabels => 1.0,
             SecondStageMethod::OutputFineTuning => 0.1,
         })
     }
@@ -132,6 +159,15 @@ impl SecondStage {
 
     pub fn alpha(&self) -> f64 {
         self.alpha.unwrap_or(DEFAULT_CALIBRATION_ALPHA)
+    }
+
+    pub fn unlabeled_fraction(&self) -> f64 {
+        self.unlabeled_fraction
+            .unwrap_or(DEFAULT_UNLABELED_FRACTION)
+    }
+
+    pub fn confidence(&self) -> f64 {
+        self.confidence.unwrap_or(DEFAULT_PSEUDO_CONFIDENCE)
     }
 }
 
@@ -183,6 +219,37 @@ impl TrainingSchedule {
                         "`{key}` belongs to virtual-feature calibration; set \
                          second_stage.method=virtual_feature_calibration or remove it"
                     ),
+                ));
+            }
+            let pseudo = s.method == SecondStageMethod::PseudoLabels;
+            if !pseudo && (s.unlabeled_fraction.is_some() || s.confidence.is_some()) {
+                let key = if s.unlabeled_fraction.is_some() {
+                    "unlabeled_fraction"
+                } else {
+                    "confidence"
+                };
+                return Err(EngineError::config(
+                    &format!("second_stage.{key}"),
+                    format!(
+                        "`{key}` belongs to pseudo-labels; set \
+                         second_stage.method=pseudo_labels or remove it"
+                    ),
+                ));
+            }
+            let f = s.unlabeled_fraction();
+            if !(f.is_finite() && f > 0.0 && f <= 0.9) {
+                return Err(EngineError::config(
+                    "second_stage.unlabeled_fraction",
+                    format!(
+                        "the unlabeled share of the training split must be in (0, 0.9], got {f}"
+                    ),
+                ));
+            }
+            let c = s.confidence();
+            if !(c.is_finite() && c > 0.0 && c < 1.0) {
+                return Err(EngineError::config(
+                    "second_stage.confidence",
+                    format!("the pseudo-label confidence threshold must be in (0, 1), got {c}"),
                 ));
             }
             let k = s.neighbors();

@@ -74,4 +74,8 @@ pub struct Snapshot {
     /// Clean and robust per-class accuracy under `config.robust_eval`'s attack; `None`: not set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robust: Option<crate::adversarial::RobustEvaluation>,
+    /// Pseudo-labels (second stage `pseudo_labels`), once stage 2 has begun: the pool, how many
+    /// rows were accepted, and each class's pseudo-label precision and recall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pseudo_labels: Option<crate::semi_supervised::PseudoLabelReport>,
 }

@@ -87,13 +87,14 @@ pub const PRESETS: [Preset; 6] = [
         seeds: "5",
         epochs: 30,
     },
-    // The representation-level remedy of issue 14 on the long-tail digits data (same base as
-    // `longtail-digits`): classifier re-training against virtual-feature calibration (the head
-    // re-trained on real plus class-balanced virtual features from calibrated class Gaussians),
-    // both 10 epochs after the 30 of stage 1 (`docs/paper-presets.md`).
+    // The representation-level remedies of issue 14 on the long-tail digits data (same base as
+    // `longtail-digits`): classifier re-training, virtual-feature calibration (the head re-trained
+    // on real plus class-balanced virtual features from calibrated class Gaussians) and
+    // pseudo-labels (half of each class's training labels withheld as an unlabeled pool), each 10
+    // epochs after the 30 of stage 1 (`docs/paper-presets.md`).
     Preset {
         name: "longtail-digits-representation",
-        title: "Long tail on digits (ρ = 10) — cRT vs virtual-feature calibration",
+        title: "Long tail on digits (ρ = 10) — cRT, virtual-feature calibration, pseudo-labels",
         base_link: concat!(
             "dataset.source.kind=bundled&dataset.source.name=digits&model.hidden=[32]",
             "&dataset.source.subsample.kind=exponential&dataset.source.subsample.n_max=170",
@@ -103,6 +104,7 @@ pub const PRESETS: [Preset; 6] = [
             "baseline",
             "crt:schedule.second_stage.method=classifier_retraining&schedule.second_stage.epochs=10",
             "vfc:schedule.second_stage.method=virtual_feature_calibration&schedule.second_stage.epochs=10",
+            "pseudo_labels:schedule.second_stage.method=pseudo_labels&schedule.second_stage.epochs=10",
         ],
         seeds: "5",
         epochs: 30,
