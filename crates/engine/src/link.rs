@@ -598,6 +598,79 @@ mod tests {
         assert_eq!(parse_fragment(&f, &base).config, weighted.config);
     }
 
+    /// A multi-label config is `task=multilabel` plus `multilabel.*` keys; the multi-class JSON
+    /// (and so its link) has neither.
+    #[test]
+    fn multilabel_configs_round_trip_and_multiclass_links_are_unchanged() {
+        use crate::experiment::TaskKind;
+        use crate::multilabel::loss::MultilabelLossSpec;
+        use crate::multilabel::resample::{MlRos, MultilabelSamplerSpec};
+        use crate::multilabel::{DecisionRule, MultilabelSetup};
+        let base = ExperimentConfig::default();
+        assert!(!to_fragment(&base, &BTreeMap::new()).contains("task"));
+        assert!(!base.to_json().contains("task") && !base.to_json().contains("multilabel"));
+        let mut ml = MultilabelSetup {
+            loss: MultilabelLossSpec::asymmetric_default(),
+            correlation_weight: 0.1,
+            sampler: MultilabelSamplerSpec::MlRos(MlRos { percentage: 30.0 }),
+            decision: DecisionRule::PerLabelThresholds {
+                thresholds: vec![0.5, 0.4, 0.3, 0.2, 0.1],
+            },
+            ..Default::default()
+        };
+        let crate::multilabel::MultilabelDataSpec::Generator(g) = &mut ml.data;
+        g.n_samples = 600;
+        g.unknown_fraction = 0.2;
+        let cfg = ExperimentConfig {
+            task: TaskKind::Multilabel,
+            multilabel: Some(ml),
+            epochs: 7,
+            ..Default::default()
+        };
+        cfg.validate().unwrap();
+        let f = to_fragment(&cfg, &BTreeMap::new());
+        assert!(f.contains("task=multilabel"), "{f}");
+        assert!(f.contains("multilabel.loss.kind=asymmetric"), "{f}");
+        assert!(
+            f.contains("multilabel.decision.thresholds=[0.5,0.4,0.3,0.2,0.1]"),
+            "{f}"
+        );
+        let p = parse_fragment(&f, &base);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(p.config, cfg);
+        assert_eq!(ExperimentConfig::from_json(&cfg.to_json()).unwrap(), cfg);
+        // `task=multilabel` alone: the section's defaults.
+        let short = parse_fragment(
+            "task=multilabel&multilabel.decision.kind=top_k&multilabel.decision.k=2",
+            &base,
+        );
+        assert!(short.issues.is_empty(), "{:?}", short.issues);
+        assert_eq!(short.config.task, TaskKind::Multilabel);
+        assert_eq!(
+            short.config.multilabel_setup().decision,
+            DecisionRule::TopK { k: 2 }
+        );
+        // A bad value is named by its key and the previous config kept.
+        let bad = parse_fragment(
+            "task=multilabel&multilabel.loss.kind=focal_bce&multilabel.loss.gamma=-1",
+            &base,
+        );
+        assert_eq!(bad.config, base);
+        assert_eq!(bad.issues.len(), 1, "{:?}", bad.issues);
+        assert_eq!(bad.issues[0].key, "multilabel.loss.gamma");
+        // A multi-class-only option with task=multilabel is refused with its key.
+        let mixed = parse_fragment("task=multilabel&sampler.kind=smote", &base);
+        assert_eq!(mixed.config, base);
+        assert_eq!(mixed.issues[0].key, "sampler", "{:?}", mixed.issues);
+        // The section without the task is refused too.
+        let orphan = parse_fragment(
+            "multilabel.decision.kind=top_k&multilabel.decision.k=1",
+            &base,
+        );
+        assert_eq!(orphan.config, base);
+        assert_eq!(orphan.issues[0].key, "multilabel", "{:?}", orphan.issues);
+    }
+
     #[test]
     fn invalid_values_keep_the_previous_config() {
         let base = ExperimentConfig::default();
