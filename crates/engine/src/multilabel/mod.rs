@@ -7,6 +7,7 @@
 
 pub mod csv_import;
 pub mod decision;
+pub mod experiment;
 pub mod generator;
 pub mod label_profile;
 pub mod labels;
@@ -20,6 +21,9 @@ pub use csv_import::{
     MultilabelColumns, MultilabelCsvError, MultilabelCsvOptions, MultilabelTable,
 };
 pub use decision::DecisionRule;
+pub use experiment::{
+    MultilabelEpochRecord, MultilabelExperiment, MultilabelSnapshot, MULTILABEL_SPLIT_STREAM,
+};
 pub use generator::{GeneratedMultilabel, HalfPlane, MultilabelGenerator, MULTILABEL_DATA_STREAM};
 pub use label_profile::LabelFrequencies;
 pub use labels::{LabelEntry, LabelMatrix, LabelMatrixError, MAX_GENERATOR_LABELS, MAX_LABELS};
