@@ -20,7 +20,10 @@ usage:
                                   (a link's robust_eval.* keys), `final.robust` adds per-class
                                   clean and robust accuracy and their disparity (gap, ratio, sd,
                                   worst class); adversarial.* keys train adversarially
-                                  (docs/adversarial.md)
+                                  (docs/adversarial.md). With task=multilabel (multilabel.*
+                                  keys, docs/multilabel.md) it trains the multi-label MLP and
+                                  `final` holds every multi-label metric of the test split, the
+                                  per-label report and the training split's imbalance measures
   imlab metrics --input preds.csv [--threshold T] [--classes K]
                                   every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
                                   as JSON (undefined metrics are null, with a note)
