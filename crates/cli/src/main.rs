@@ -56,7 +56,10 @@ usage:
                                   robust_worst_class_accuracy, robust_recall_gap,
                                   robust_minority_recall, clean_worst_class_accuracy,
                                   clean_recall_gap); adversarial training is a method's settings,
-                                  e.g. at:adversarial.attack.epsilon=0.3, erm:adversarial=none
+                                  e.g. at:adversarial.attack.epsilon=0.3, erm:adversarial=none.
+                                  A task=multilabel base fills macro_f1 and adds micro_f1,
+                                  hamming_loss, subset_accuracy, rarest_label_recall (methods
+                                  as multilabel.* settings; --gpu trains them on the CPU)
   imlab sweep --preset NAME [--seeds ...] [--epochs E] [--threads T] [--shard i/n] --output F
                                   run a paper preset (buda-step-digits, menon-two-gaussians,
                                   longtail-digits, minority-collapse, adversarial-disparity;
