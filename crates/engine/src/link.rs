@@ -63,6 +63,31 @@ pub fn to_fragment(config: &ExperimentConfig, info: &BTreeMap<String, String>) -
             parts.push(format!("{}={}", k, encode(v)));
         }
     }
+    // An optional section starts from its defaults when a link turns it on, so a value the config
+    // leaves out (an `Option` at `None`, say `multilabel.data.cardinality` with explicit rates)
+    // must be written as `none`, or the reader would take the default back. Only where the value's
+    // enclosing choices are the defaults' (a key of another variant does not exist here).
+    let mut opt = BTreeMap::new();
+    if let Value::Object(defaults) = ExperimentConfig::optional_section_defaults() {
+        for (top, v) in defaults {
+            if cur.keys().any(|k| k.starts_with(&format!("{top}."))) {
+                flatten(&top, &v, &mut opt);
+            }
+        }
+    }
+    for (k, v) in &opt {
+        if v == "none" || cur.contains_key(k) || cur.keys().any(|c| c.starts_with(&format!("{k}.")))
+        {
+            continue;
+        }
+        let same_choices = k
+            .match_indices('.')
+            .map(|(i, _)| format!("{}.kind", &k[..i]))
+            .all(|kind| cur.get(&kind) == opt.get(&kind));
+        if same_choices {
+            parts.push(format!("{k}=none"));
+        }
+    }
     for (k, v) in info {
         parts.push(format!("{}={}", k, encode(v)));
     }
@@ -639,6 +664,21 @@ mod tests {
         assert!(p.issues.is_empty(), "{:?}", p.issues);
         assert_eq!(p.config, cfg);
         assert_eq!(ExperimentConfig::from_json(&cfg.to_json()).unwrap(), cfg);
+        // Explicit rates leave the cardinality out; the link says so (`none`), so it reads back.
+        let mut explicit = cfg.clone();
+        let crate::multilabel::MultilabelDataSpec::Generator(g) =
+            &mut explicit.multilabel.as_mut().unwrap().data;
+        g.label_frequencies = crate::multilabel::LabelFrequencies::Explicit {
+            rates: vec![0.5, 0.4, 0.3, 0.2, 0.1],
+        };
+        g.cardinality = None;
+        explicit.validate().unwrap();
+        let f = to_fragment(&explicit, &BTreeMap::new());
+        assert!(f.contains("multilabel.data.cardinality=none"), "{f}");
+        assert!(!f.contains("rho"), "{f}");
+        let p = parse_fragment(&f, &base);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(p.config, explicit);
         // `task=multilabel` alone: the section's defaults.
         let short = parse_fragment(
             "task=multilabel&multilabel.decision.kind=top_k&multilabel.decision.k=2",
