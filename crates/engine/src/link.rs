@@ -243,7 +243,11 @@ fn apply_group(
                 // (a misspelt key set to `none` names nothing the config had, and is reported).
                 let off = flat.get(k).is_some_and(|v| v == "none")
                     && (current.contains_key(k) || current.keys().any(|c| c.starts_with(&prefix)));
+                // A top-level value given as it already is, which the JSON leaves out as the
+                // default (`task=multiclass`), is applied too.
+                let unchanged = k == top && current.get(k) == flat.get(k);
                 if !off
+                    && !unchanged
                     && !applied.contains_key(k)
                     && !applied.keys().any(|a| a.starts_with(&prefix))
                 {
@@ -679,6 +683,16 @@ mod tests {
         let p = parse_fragment(&f, &base);
         assert!(p.issues.is_empty(), "{:?}", p.issues);
         assert_eq!(p.config, explicit);
+        // `task=multiclass` written out is the default, not an unknown setting.
+        let plain = parse_fragment("task=multiclass&seed=3", &base);
+        assert!(plain.issues.is_empty(), "{:?}", plain.issues);
+        assert_eq!(plain.config.task, TaskKind::Multiclass);
+        let back = parse_fragment("task=multiclass", &cfg);
+        assert!(
+            back.issues.iter().any(|i| i.key == "multilabel"),
+            "{:?}",
+            back.issues
+        );
         // `task=multilabel` alone: the section's defaults.
         let short = parse_fragment(
             "task=multilabel&multilabel.decision.kind=top_k&multilabel.decision.k=2",
