@@ -262,3 +262,20 @@ fn each_trainer_refuses_the_other_task() {
     let err = refused.expect("some seed leaves the rare label out of the training split");
     assert!(err.to_string().contains("`multilabel.data`"), "{err}");
 }
+
+/// The shared learning-rate schedule drives the multi-label run: cosine decay starts at the base
+/// rate (same first step as a constant rate) and then lowers it (other parameters at the end).
+#[test]
+fn the_shared_learning_rate_schedule_is_followed() {
+    let constant = small(MultilabelSetup::default(), 3);
+    let mut cosine = constant.clone();
+    cosine.schedule.lr = imlab_engine::optim::LrSchedule::Cosine { min_factor: 0.0 };
+    let mut a = MultilabelExperiment::new(constant).unwrap();
+    let mut b = MultilabelExperiment::new(cosine).unwrap();
+    a.train_steps(1).unwrap();
+    b.train_steps(1).unwrap();
+    assert_eq!(a.state(), b.state());
+    a.train_to_end().unwrap();
+    b.train_to_end().unwrap();
+    assert_ne!(a.state(), b.state());
+}
