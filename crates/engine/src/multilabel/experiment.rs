@@ -132,6 +132,12 @@ pub struct MultilabelExperiment {
     grad: Vec<f32>,
     backup: Vec<f32>,
     opt_backup: Vec<f32>,
+    /// The current step's features, logits, logit gradient (f64, from the loss) and its f32 copy:
+    /// buffers kept across steps.
+    batch_x: Vec<f32>,
+    batch_logits: Vec<f64>,
+    batch_grad: Vec<f64>,
+    dlogits: Vec<f32>,
 }
 
 fn select_x(x: &[f64], d: usize, rows: &[usize]) -> Vec<f64> {
@@ -223,6 +229,10 @@ impl MultilabelExperiment {
             batch_rng: Rng::stream(seed, BATCH_STREAM),
             backup: Vec::new(),
             opt_backup: Vec::new(),
+            batch_x: Vec::new(),
+            batch_logits: Vec::new(),
+            batch_grad: Vec::new(),
+            dlogits: Vec::new(),
             ws: MlpWorkspace::default(),
             epoch_rows: None,
             epoch_losses: Vec::new(),
@@ -320,26 +330,36 @@ impl MultilabelExperiment {
         let d = self.resampled.data.n_features;
         let l = self.n_labels;
         let n = rows.len();
-        let mut xb = Vec::with_capacity(n * d);
+        self.batch_x.clear();
         for &i in &rows {
-            xb.extend_from_slice(&self.train_x[i * d..(i + 1) * d]);
+            self.batch_x
+                .extend_from_slice(&self.train_x[i * d..(i + 1) * d]);
         }
         let targets = self.resampled.data.labels.select_rows(&rows);
-        let logits: Vec<f64> = self
-            .model
-            .forward(&xb, n, &mut self.ws)
-            .iter()
-            .map(|&z| f64::from(z))
-            .collect();
-        let mut g = vec![0.0; n * l];
-        let loss = match self.loss.value_and_grad(&logits, &targets, &mut g) {
-            Ok(v) if v.is_finite() => v,
-            Ok(v) => return Err(self.diverged(v)),
-            Err(_) => return Err(self.diverged(f64::NAN)),
-        };
-        let dlogits: Vec<f32> = g.iter().map(|&v| v as f32).collect();
-        self.model
-            .backward(&xb, n, &dlogits, &mut self.ws, &mut self.grad);
+        let logits = self.model.forward(&self.batch_x, n, &mut self.ws);
+        self.batch_logits.clear();
+        self.batch_logits
+            .extend(logits.iter().map(|&z| f64::from(z)));
+        self.batch_grad.resize(n * l, 0.0);
+        let loss =
+            match self
+                .loss
+                .value_and_grad(&self.batch_logits, &targets, &mut self.batch_grad)
+            {
+                Ok(v) if v.is_finite() => v,
+                Ok(v) => return Err(self.diverged(v)),
+                Err(_) => return Err(self.diverged(f64::NAN)),
+            };
+        self.dlogits.clear();
+        self.dlogits
+            .extend(self.batch_grad.iter().map(|&v| v as f32));
+        self.model.backward(
+            &self.batch_x,
+            n,
+            &self.dlogits,
+            &mut self.ws,
+            &mut self.grad,
+        );
         self.backup.clone_from(&self.model.params);
         self.opt_backup.clone_from(&self.opt_state);
         let (factor, t) = self.plan.lr_factor_and_t(step, &self.config.schedule.lr);
