@@ -20,7 +20,10 @@ usage:
                                   (a link's robust_eval.* keys), `final.robust` adds per-class
                                   clean and robust accuracy and their disparity (gap, ratio, sd,
                                   worst class); adversarial.* keys train adversarially
-                                  (docs/adversarial.md)
+                                  (docs/adversarial.md). With task=multilabel (multilabel.*
+                                  keys, docs/multilabel.md) it trains the multi-label MLP and
+                                  `final` holds every multi-label metric of the test split, the
+                                  per-label report and the training split's imbalance measures
   imlab metrics --input preds.csv [--threshold T] [--classes K]
                                   every metric of a CSV with y_true and y_pred or p_0..p_{K-1}
                                   as JSON (undefined metrics are null, with a note)
@@ -53,7 +56,10 @@ usage:
                                   robust_worst_class_accuracy, robust_recall_gap,
                                   robust_minority_recall, clean_worst_class_accuracy,
                                   clean_recall_gap); adversarial training is a method's settings,
-                                  e.g. at:adversarial.attack.epsilon=0.3, erm:adversarial=none
+                                  e.g. at:adversarial.attack.epsilon=0.3, erm:adversarial=none.
+                                  A task=multilabel base fills macro_f1 and adds micro_f1,
+                                  hamming_loss, subset_accuracy, rarest_label_recall (methods
+                                  as multilabel.* settings; --gpu trains them on the CPU)
   imlab sweep --preset NAME [--seeds ...] [--epochs E] [--threads T] [--shard i/n] --output F
                                   run a paper preset (buda-step-digits, menon-two-gaussians,
                                   longtail-digits, minority-collapse, adversarial-disparity;

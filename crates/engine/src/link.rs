@@ -63,6 +63,31 @@ pub fn to_fragment(config: &ExperimentConfig, info: &BTreeMap<String, String>) -
             parts.push(format!("{}={}", k, encode(v)));
         }
     }
+    // An optional section starts from its defaults when a link turns it on, so a value the config
+    // leaves out (an `Option` at `None`, say `multilabel.data.cardinality` with explicit rates)
+    // must be written as `none`, or the reader would take the default back. Only where the value's
+    // enclosing choices are the defaults' (a key of another variant does not exist here).
+    let mut opt = BTreeMap::new();
+    if let Value::Object(defaults) = ExperimentConfig::optional_section_defaults() {
+        for (top, v) in defaults {
+            if cur.keys().any(|k| k.starts_with(&format!("{top}."))) {
+                flatten(&top, &v, &mut opt);
+            }
+        }
+    }
+    for (k, v) in &opt {
+        if v == "none" || cur.contains_key(k) || cur.keys().any(|c| c.starts_with(&format!("{k}.")))
+        {
+            continue;
+        }
+        let same_choices = k
+            .match_indices('.')
+            .map(|(i, _)| format!("{}.kind", &k[..i]))
+            .all(|kind| cur.get(&kind) == opt.get(&kind));
+        if same_choices {
+            parts.push(format!("{k}=none"));
+        }
+    }
     for (k, v) in info {
         parts.push(format!("{}={}", k, encode(v)));
     }
@@ -218,7 +243,11 @@ fn apply_group(
                 // (a misspelt key set to `none` names nothing the config had, and is reported).
                 let off = flat.get(k).is_some_and(|v| v == "none")
                     && (current.contains_key(k) || current.keys().any(|c| c.starts_with(&prefix)));
+                // A top-level value given as it already is, which the JSON leaves out as the
+                // default (`task=multiclass`), is applied too.
+                let unchanged = k == top && current.get(k) == flat.get(k);
                 if !off
+                    && !unchanged
                     && !applied.contains_key(k)
                     && !applied.keys().any(|a| a.starts_with(&prefix))
                 {
@@ -596,6 +625,104 @@ mod tests {
         // The round trip of a config with both sections on still holds.
         let f = to_fragment(&weighted.config, &BTreeMap::new());
         assert_eq!(parse_fragment(&f, &base).config, weighted.config);
+    }
+
+    /// A multi-label config is `task=multilabel` plus `multilabel.*` keys; the multi-class JSON
+    /// (and so its link) has neither.
+    #[test]
+    fn multilabel_configs_round_trip_and_multiclass_links_are_unchanged() {
+        use crate::experiment::TaskKind;
+        use crate::multilabel::loss::MultilabelLossSpec;
+        use crate::multilabel::resample::{MlRos, MultilabelSamplerSpec};
+        use crate::multilabel::{DecisionRule, MultilabelSetup};
+        let base = ExperimentConfig::default();
+        assert!(!to_fragment(&base, &BTreeMap::new()).contains("task"));
+        assert!(!base.to_json().contains("task") && !base.to_json().contains("multilabel"));
+        let mut ml = MultilabelSetup {
+            loss: MultilabelLossSpec::asymmetric_default(),
+            correlation_weight: 0.1,
+            sampler: MultilabelSamplerSpec::MlRos(MlRos { percentage: 30.0 }),
+            decision: DecisionRule::PerLabelThresholds {
+                thresholds: vec![0.5, 0.4, 0.3, 0.2, 0.1],
+            },
+            ..Default::default()
+        };
+        let crate::multilabel::MultilabelDataSpec::Generator(g) = &mut ml.data;
+        g.n_samples = 600;
+        g.unknown_fraction = 0.2;
+        let cfg = ExperimentConfig {
+            task: TaskKind::Multilabel,
+            multilabel: Some(ml),
+            epochs: 7,
+            ..Default::default()
+        };
+        cfg.validate().unwrap();
+        let f = to_fragment(&cfg, &BTreeMap::new());
+        assert!(f.contains("task=multilabel"), "{f}");
+        assert!(f.contains("multilabel.loss.kind=asymmetric"), "{f}");
+        assert!(
+            f.contains("multilabel.decision.thresholds=[0.5,0.4,0.3,0.2,0.1]"),
+            "{f}"
+        );
+        let p = parse_fragment(&f, &base);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(p.config, cfg);
+        assert_eq!(ExperimentConfig::from_json(&cfg.to_json()).unwrap(), cfg);
+        // Explicit rates leave the cardinality out; the link says so (`none`), so it reads back.
+        let mut explicit = cfg.clone();
+        let crate::multilabel::MultilabelDataSpec::Generator(g) =
+            &mut explicit.multilabel.as_mut().unwrap().data;
+        g.label_frequencies = crate::multilabel::LabelFrequencies::Explicit {
+            rates: vec![0.5, 0.4, 0.3, 0.2, 0.1],
+        };
+        g.cardinality = None;
+        explicit.validate().unwrap();
+        let f = to_fragment(&explicit, &BTreeMap::new());
+        assert!(f.contains("multilabel.data.cardinality=none"), "{f}");
+        assert!(!f.contains("rho"), "{f}");
+        let p = parse_fragment(&f, &base);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(p.config, explicit);
+        // `task=multiclass` written out is the default, not an unknown setting.
+        let plain = parse_fragment("task=multiclass&seed=3", &base);
+        assert!(plain.issues.is_empty(), "{:?}", plain.issues);
+        assert_eq!(plain.config.task, TaskKind::Multiclass);
+        let back = parse_fragment("task=multiclass", &cfg);
+        assert!(
+            back.issues.iter().any(|i| i.key == "multilabel"),
+            "{:?}",
+            back.issues
+        );
+        // `task=multilabel` alone: the section's defaults.
+        let short = parse_fragment(
+            "task=multilabel&multilabel.decision.kind=top_k&multilabel.decision.k=2",
+            &base,
+        );
+        assert!(short.issues.is_empty(), "{:?}", short.issues);
+        assert_eq!(short.config.task, TaskKind::Multilabel);
+        assert_eq!(
+            short.config.multilabel_setup().decision,
+            DecisionRule::TopK { k: 2 }
+        );
+        // A bad value is named by its key and the previous config kept.
+        let bad = parse_fragment(
+            "task=multilabel&multilabel.loss.kind=focal_bce&multilabel.loss.gamma=-1",
+            &base,
+        );
+        assert_eq!(bad.config, base);
+        assert_eq!(bad.issues.len(), 1, "{:?}", bad.issues);
+        assert_eq!(bad.issues[0].key, "multilabel.loss.gamma");
+        // A multi-class-only option with task=multilabel is refused with its key.
+        let mixed = parse_fragment("task=multilabel&sampler.kind=smote", &base);
+        assert_eq!(mixed.config, base);
+        assert_eq!(mixed.issues[0].key, "sampler", "{:?}", mixed.issues);
+        // The section without the task is refused too.
+        let orphan = parse_fragment(
+            "multilabel.decision.kind=top_k&multilabel.decision.k=1",
+            &base,
+        );
+        assert_eq!(orphan.config, base);
+        assert_eq!(orphan.issues[0].key, "multilabel", "{:?}", orphan.issues);
     }
 
     #[test]

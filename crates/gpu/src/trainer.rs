@@ -21,7 +21,7 @@
 use std::future::Future;
 use std::ops::Range;
 
-use imlab_engine::experiment::{SecondStageMethod, TrainState};
+use imlab_engine::experiment::{SecondStageMethod, TaskKind, TrainState};
 use imlab_engine::loss::{AnyLossMetric, GpuOutput, Loss, Reduction};
 use imlab_engine::model::{Activation, Head, LayerShape};
 use imlab_engine::optim::{OptimizerSpec, StepScalars};
@@ -1104,6 +1104,14 @@ fn hyper_uniform(
 /// The settings the kernels implement so far; anything else is refused with a reason, so the caller
 /// trains on the CPU path instead of getting different numbers.
 pub fn supported(exp: &Experiment) -> Result<()> {
+    if exp.config().task == TaskKind::Multilabel {
+        // The engine's `Experiment` refuses multi-label configs already; this keeps the GPU from
+        // ever training a softmax on one should that change.
+        return Err(GpuError::Unsupported(
+            "multi-label training (sigmoid outputs and the multi-label losses have no GPU kernels)"
+                .into(),
+        ));
+    }
     let k = exp.data.n_classes;
     if k > MAX_CLASSES {
         return Err(GpuError::Unsupported(format!(

@@ -5,4 +5,5 @@ pub mod metrics;
 pub mod metrics_multilabel;
 pub mod resample;
 pub mod run;
+pub mod run_multilabel;
 pub mod sweep;

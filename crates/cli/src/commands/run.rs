@@ -2,6 +2,7 @@
 
 use imlab_engine::adversarial::RobustEvaluation;
 use imlab_engine::dataset::{DataOrigin, DataSource, MemorySource};
+use imlab_engine::experiment::TaskKind;
 use imlab_engine::Experiment;
 
 use crate::args::Args;
@@ -13,6 +14,15 @@ pub fn main(argv: &[String]) -> Result<(), String> {
     let mut config = config_source::load(&args)?;
     if let Some(epochs) = args.parsed::<usize>("epochs")? {
         config.epochs = epochs;
+    }
+    if config.task == TaskKind::Multilabel {
+        if !args.all("data").is_empty() {
+            return Err(
+                "a multi-label experiment reads its data from `multilabel.data` (the generator); --data is not used, leave it out"
+                    .into(),
+            );
+        }
+        return super::run_multilabel::run(config);
     }
     let files = data_files(&args, &config.dataset.source)?;
     let mut exp = Experiment::new_with(config.clone(), &files).map_err(|e| e.to_string())?;

@@ -29,6 +29,12 @@ pub fn run_all_gpu(
         progress(rows.len(), rows.last().expect("just pushed"));
     };
     for spec in runs {
+        if spec.config.task == imlab_engine::experiment::TaskKind::Multilabel {
+            // No GPU kernels for sigmoid outputs: the run trains on the CPU, as an unsupported one.
+            flush(&ctx, &mut group, &mut rows, &mut emit)?;
+            emit(run_one(spec, files), &mut rows);
+            continue;
+        }
         let exp = match Experiment::new_with(spec.config.clone(), files) {
             Ok(exp) => exp,
             Err(e) => {

@@ -8,11 +8,13 @@ use crate::dataset::DatasetSpec;
 use crate::error::{EngineError, Result};
 use crate::loss::LossSpec;
 use crate::model::{Head, ModelSpec};
+use crate::multilabel::MultilabelSetup;
 use crate::optim::OptimizerSpec;
 use crate::posthoc::PostHoc;
 use crate::resample::SamplerSpec;
 
 use super::schedule::TrainingSchedule;
+use super::task::TaskKind;
 
 /// Bumped whenever the meaning of a stored config changes; older versions are migrated on load.
 /// Version 2 (from 1): short sampler tags (`rus`, `tomek`, `enn`, ...), see `link::migrate`.
@@ -67,6 +69,14 @@ pub struct ExperimentConfig {
     /// Robust evaluation of the test split under this attack (snapshot's `robust`); `None`: off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub robust_eval: Option<AttackSpec>,
+    /// Multi-class (default) or multi-label. Left out of the JSON when multi-class, so every
+    /// existing config, link and sweep id is unchanged.
+    #[serde(skip_serializing_if = "TaskKind::is_multiclass")]
+    pub task: TaskKind,
+    /// The multi-label experiment's data, loss, sampler and decision rule (`task = multilabel`;
+    /// absent there: the defaults). Left out of the JSON when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multilabel: Option<MultilabelSetup>,
 }
 
 impl Default for ExperimentConfig {
@@ -89,6 +99,8 @@ impl Default for ExperimentConfig {
             tau_normalization: None,
             adversarial: None,
             robust_eval: None,
+            task: TaskKind::Multiclass,
+            multilabel: None,
         }
     }
 }
@@ -173,6 +185,7 @@ impl ExperimentConfig {
             ));
         }
         self.validate_adversarial()?;
+        self.validate_task()?;
         let calibrating = self.schedule.second_stage.as_ref().map(|s| s.method)
             == Some(super::schedule::SecondStageMethod::VirtualFeatureCalibration);
         if calibrating && self.model.head != Head::Linear {
@@ -198,6 +211,92 @@ impl ExperimentConfig {
             }
         }
         Ok(())
+    }
+
+    /// The multi-label section, and the multi-class options a multi-label experiment refuses (they
+    /// act on a softmax over classes, which it does not have).
+    fn validate_task(&self) -> Result<()> {
+        if self.task == TaskKind::Multiclass {
+            if self.multilabel.is_some() {
+                return Err(EngineError::config(
+                    "multilabel",
+                    "the multi-label section needs task=multilabel; set it, or remove the section",
+                ));
+            }
+            return Ok(());
+        }
+        self.multilabel_setup().validate()?;
+        let refuse = |key: &str, why: &str| Err(EngineError::config(key, why.to_string()));
+        if self.dataset != DatasetSpec::default() {
+            return refuse(
+                "dataset",
+                "a multi-label experiment reads its data from `multilabel.data`; leave `dataset` at its default",
+            );
+        }
+        if self.sampler != SamplerSpec::None {
+            return refuse(
+                "sampler",
+                "the multi-class samplers balance classes, not label sets; use `multilabel.sampler` (ml_ros, ml_rus, mlsmote)",
+            );
+        }
+        if self.loss != LossSpec::default() {
+            return refuse(
+                "loss",
+                "the multi-class losses act on a softmax over classes; use `multilabel.loss` (bce, asymmetric, ...)",
+            );
+        }
+        if self.threshold.is_some() || self.posthoc != PostHoc::None {
+            let key = if self.threshold.is_some() {
+                "threshold"
+            } else {
+                "posthoc"
+            };
+            return refuse(
+                key,
+                "the multi-class decision rules pick one class; use `multilabel.decision` (threshold, per_label_thresholds, top_k)",
+            );
+        }
+        if self.tau_normalization.is_some() {
+            return refuse(
+                "tau_normalization",
+                "τ-normalisation rescales class weight vectors of a softmax head; it is not implemented for sigmoid outputs",
+            );
+        }
+        if self.schedule.drw.is_some() {
+            return refuse(
+                "drw",
+                "deferred re-weighting switches multi-class class weights; the multi-label losses take their per-label weights from `multilabel.loss`",
+            );
+        }
+        if self.schedule.second_stage.is_some() {
+            return refuse(
+                "second_stage",
+                "the two-stage methods (cRT, fine-tuning, calibration) re-balance classes; they are not implemented for multi-label",
+            );
+        }
+        if self.adversarial.is_some() || self.robust_eval.is_some() {
+            let key = if self.adversarial.is_some() {
+                "adversarial"
+            } else {
+                "robust_eval"
+            };
+            return refuse(
+                key,
+                "adversarial training and robust evaluation attack a multi-class loss; they are not implemented for multi-label",
+            );
+        }
+        if self.model.head != Head::Linear {
+            return refuse(
+                "head.kind",
+                "a multi-label model reads each output through a sigmoid; use the linear head",
+            );
+        }
+        Ok(())
+    }
+
+    /// The multi-label section in force: the configured one, or the defaults.
+    pub fn multilabel_setup(&self) -> MultilabelSetup {
+        self.multilabel.clone().unwrap_or_default()
     }
 
     /// The adversarial options and the combinations they refuse (`docs/adversarial.md`).
@@ -229,8 +328,8 @@ impl ExperimentConfig {
         Ok(())
     }
 
-    /// Values for the sections left out of the JSON when off (`adversarial`, `robust_eval`): the
-    /// link reader's template for their keys.
+    /// Values for the sections left out of the JSON when off (`adversarial`, `robust_eval`,
+    /// `task`, `multilabel`): the link reader's template for their keys.
     pub fn optional_sections() -> serde_json::Value {
         serde_json::json!({
             "adversarial": AdversarialTraining {
@@ -238,6 +337,8 @@ impl ExperimentConfig {
                 ..AdversarialTraining::default()
             },
             "robust_eval": AttackSpec::default(),
+            "task": TaskKind::Multiclass,
+            "multilabel": MultilabelSetup::default(),
         })
     }
 
@@ -247,6 +348,8 @@ impl ExperimentConfig {
         serde_json::json!({
             "adversarial": AdversarialTraining::default(),
             "robust_eval": AttackSpec::default(),
+            "task": TaskKind::Multiclass,
+            "multilabel": MultilabelSetup::default(),
         })
     }
 

@@ -7,6 +7,7 @@ mod runner;
 mod schedule;
 mod snapshot;
 mod stages;
+mod task;
 
 pub use benchmark::{training_benchmark, BENCH_TEST_FRACTION};
 pub use class_aware::class_aware_epoch;
@@ -15,3 +16,4 @@ pub use runner::{Experiment, TrainState};
 pub use schedule::{DeferredReweighting, SecondStage, SecondStageMethod, TrainingSchedule};
 pub use snapshot::{ClassScores, EpochRecord, Snapshot};
 pub use stages::{SecondStagePlan, StagePlan, StepPosition};
+pub use task::TaskKind;

@@ -117,6 +117,12 @@ impl Experiment {
     /// An experiment whose bundled or uploaded files come from `files`.
     pub fn new_with(config: ExperimentConfig, files: &dyn DataSource) -> Result<Self> {
         config.validate()?;
+        if config.task == super::TaskKind::Multilabel {
+            return Err(EngineError::config(
+                "task",
+                "multi-label experiments run in the CLI for now (`imlab run`); this trainer is the multi-class one (`crate::multilabel::MultilabelExperiment` trains multi-label)",
+            ));
+        }
         let seed = config.seed;
         let data = config
             .dataset

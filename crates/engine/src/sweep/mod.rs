@@ -7,6 +7,7 @@
 
 pub mod csv_text;
 pub mod grid;
+pub mod multilabel_scores;
 pub mod overrides;
 pub mod presets;
 pub mod results;
@@ -17,6 +18,7 @@ pub mod stats;
 pub mod summary;
 
 pub use grid::{Grid, Method, RunSpec};
+pub use multilabel_scores::{MultilabelScores, MULTILABEL_SCORE_NAMES};
 pub use presets::Preset;
 pub use results::{Format, Results, Row};
 pub use robust_scores::{RobustScores, ROBUST_SCORE_NAMES};

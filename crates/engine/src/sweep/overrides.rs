@@ -14,7 +14,9 @@ pub fn unapplied(config: &ExperimentConfig, pairs: &[(String, String)]) -> Vec<S
     let written = serde_json::to_value(config).unwrap_or(serde_json::Value::Null);
     let mut out = Vec::new();
     for (k, v) in pairs {
-        if lookup(&written, k).is_some() || v == "none" {
+        // `task=multiclass` is the default, which the JSON leaves out.
+        let default_task = k == "task" && v == crate::experiment::TaskKind::Multiclass.name();
+        if lookup(&written, k).is_some() || v == "none" || default_task {
             continue;
         }
         if let Some(parent) = k.strip_suffix(".kind") {
@@ -35,4 +37,18 @@ fn lookup<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Val
         serde_json::Value::Array(items) => items.get(part.parse::<usize>().ok()?),
         other => other.get(part),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_task_written_out_counts_as_applied() {
+        let c = ExperimentConfig::default();
+        let pair = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        assert!(unapplied(&c, &pair("task", "multiclass")).is_empty());
+        assert_eq!(unapplied(&c, &pair("task", "multilabel")).len(), 1);
+        assert_eq!(unapplied(&c, &pair("tsak", "multiclass")).len(), 1);
+    }
 }

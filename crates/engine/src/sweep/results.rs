@@ -7,6 +7,9 @@
 //! Runs with robust evaluation (`robust_eval`) add the [`ROBUST_SCORE_NAMES`] columns after the
 //! scores, present when any row has robust scores; in JSON a row then has a `robust` object. A row
 //! without them (no robust evaluation, or a failed run) leaves those cells empty.
+//!
+//! Multi-label runs (`task = multilabel`) add the [`MULTILABEL_SCORE_NAMES`] columns after those,
+//! the same way (JSON: a `multilabel` object); their macro-F1 is in the `macro_f1` column.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,6 +19,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::csv_text;
+use super::multilabel_scores::{MultilabelScores, MULTILABEL_SCORE_NAMES};
 use super::robust_scores::{RobustScores, ROBUST_SCORE_NAMES};
 use super::scores::{Scores, SCORE_NAMES};
 
@@ -30,6 +34,8 @@ pub struct Row {
     pub scores: Scores,
     /// The robust scores, when the run trained to the end with `robust_eval` set.
     pub robust: Option<RobustScores>,
+    /// The multi-label scores, when the run was a multi-label one that trained to the end.
+    pub multilabel: Option<MultilabelScores>,
     /// Why the run did not finish (a data error, divergence); its scores are then empty.
     pub error: Option<String>,
 }
@@ -74,13 +80,18 @@ impl Results {
         self.rows.iter().any(|r| r.robust.is_some())
     }
 
-    /// The CSV header: `sweep_id, run, runs_total, method, <varied keys>, seed, <scores>,
-    /// [<robust scores>,] error`.
-    pub fn header(&self) -> Vec<String> {
-        self.header_with(self.has_robust())
+    /// True when some row has multi-label scores: the file then has the multi-label columns.
+    pub fn has_multilabel(&self) -> bool {
+        self.rows.iter().any(|r| r.multilabel.is_some())
     }
 
-    fn header_with(&self, robust: bool) -> Vec<String> {
+    /// The CSV header: `sweep_id, run, runs_total, method, <varied keys>, seed, <scores>,
+    /// [<robust scores>,] [<multi-label scores>,] error`.
+    pub fn header(&self) -> Vec<String> {
+        self.header_with(self.has_robust(), self.has_multilabel())
+    }
+
+    fn header_with(&self, robust: bool, multilabel: bool) -> Vec<String> {
         let mut h: Vec<String> = LEAD.iter().map(|s| s.to_string()).collect();
         h.extend(self.vary_keys.iter().cloned());
         h.push("seed".into());
@@ -88,12 +99,16 @@ impl Results {
         if robust {
             h.extend(ROBUST_SCORE_NAMES.iter().map(|s| s.to_string()));
         }
+        if multilabel {
+            h.extend(MULTILABEL_SCORE_NAMES.iter().map(|s| s.to_string()));
+        }
         h.push("error".into());
         h
     }
 
     pub fn to_csv(&self) -> String {
         let robust = self.has_robust();
+        let multilabel = self.has_multilabel();
         let mut out = csv_text::line(&self.header());
         out.push('\n');
         for r in &self.rows {
@@ -108,6 +123,10 @@ impl Results {
             cells.extend(r.scores.values().iter().map(|v| csv_text::opt_number(*v)));
             if robust {
                 let values = r.robust.as_ref().map(RobustScores::values);
+                cells.extend((values.unwrap_or_default().iter()).map(|v| csv_text::opt_number(*v)));
+            }
+            if multilabel {
+                let values = r.multilabel.as_ref().map(MultilabelScores::values);
                 cells.extend((values.unwrap_or_default().iter()).map(|v| csv_text::opt_number(*v)));
             }
             cells.push(r.error.clone().unwrap_or_default());
@@ -136,6 +155,13 @@ impl Results {
                         .map(|(name, v)| (name.to_string(), json!(v)))
                         .collect();
                     o.insert("robust".into(), Value::Object(m));
+                }
+                if let Some(ml) = &r.multilabel {
+                    let m: serde_json::Map<String, Value> = (MULTILABEL_SCORE_NAMES.iter())
+                        .zip(ml.values())
+                        .map(|(name, v)| (name.to_string(), json!(v)))
+                        .collect();
+                    o.insert("multilabel".into(), Value::Object(m));
                 }
                 o.insert("error".into(), json!(r.error));
                 Value::Object(o)
@@ -172,12 +198,20 @@ impl Results {
             .split_first()
             .ok_or("the file is empty; expected the header of a sweep results file")?;
         let n = header.len();
+        // Optional blocks sit before `error`, the multi-label one last.
+        let m = MULTILABEL_SCORE_NAMES.len();
+        let multilabel = n > m
+            && header[n - 1 - m..n - 1]
+                .iter()
+                .eq(MULTILABEL_SCORE_NAMES.iter());
+        let before_ml = n - 1 - if multilabel { m } else { 0 };
         let r = ROBUST_SCORE_NAMES.len();
-        let robust = n > r
-            && header[n - 1 - r..n - 1]
+        let robust = before_ml >= r
+            && header[before_ml - r..before_ml]
                 .iter()
                 .eq(ROBUST_SCORE_NAMES.iter());
-        let tail = SCORE_NAMES.len() + 2 + if robust { r } else { 0 };
+        let tail =
+            SCORE_NAMES.len() + 2 + if robust { r } else { 0 } + if multilabel { m } else { 0 };
         let lead_ok = header.len() >= LEAD.len() + tail
             && header[..LEAD.len()].iter().zip(LEAD).all(|(a, b)| a == b);
         if !lead_ok {
@@ -194,7 +228,7 @@ impl Results {
             vary_keys,
             rows: Vec::new(),
         };
-        if results.header_with(robust) != *header {
+        if results.header_with(robust, multilabel) != *header {
             return Err(format!(
                 "not a sweep results file: unexpected header `{}`",
                 header.join(",")
@@ -242,6 +276,15 @@ impl Results {
                     any_robust |= slot.is_some();
                 }
             }
+            let mut ml_values = [None; 4];
+            let mut any_ml = false;
+            if multilabel {
+                let from = seed_at + 1 + SCORE_NAMES.len() + if robust { r } else { 0 };
+                for (k, slot) in ml_values.iter_mut().enumerate() {
+                    *slot = cell(from + k)?;
+                    any_ml |= slot.is_some();
+                }
+            }
             results.rows.push(Row {
                 run: int(1)? as usize,
                 method: rec[3].clone(),
@@ -249,6 +292,7 @@ impl Results {
                 seed: int(seed_at)?,
                 scores: Scores::from_values(scores),
                 robust: any_robust.then(|| RobustScores::from_values(robust_values)),
+                multilabel: any_ml.then(|| MultilabelScores::from_values(ml_values)),
                 error: Some(rec[n - 1].clone()).filter(|e| !e.is_empty()),
             });
         }
@@ -280,6 +324,8 @@ impl Results {
             auc: Option<Box<RawValue>>,
             #[serde(default)]
             robust: Option<BTreeMap<String, Option<Box<RawValue>>>>,
+            #[serde(default)]
+            multilabel: Option<BTreeMap<String, Option<Box<RawValue>>>>,
         }
         let doc: Doc =
             serde_json::from_str(text).map_err(|e| format!("not a sweep results file: {e}"))?;
@@ -321,6 +367,25 @@ impl Results {
                     Some(RobustScores::from_values(values))
                 }
             };
+            let multilabel = match &r.multilabel {
+                None => None,
+                Some(map) => {
+                    if let Some(k) = map
+                        .keys()
+                        .find(|k| !MULTILABEL_SCORE_NAMES.contains(&k.as_str()))
+                    {
+                        return Err(format!(
+                            "run {}: `multilabel.{k}` is not a multi-label score",
+                            r.run
+                        ));
+                    }
+                    let mut values = [None; 4];
+                    for (slot, name) in values.iter_mut().zip(MULTILABEL_SCORE_NAMES) {
+                        *slot = number(map.get(name).and_then(Option::as_deref), r.run, name)?;
+                    }
+                    Some(MultilabelScores::from_values(values))
+                }
+            };
             rows.push(Row {
                 run: r.run,
                 method: r.method,
@@ -328,6 +393,7 @@ impl Results {
                 seed: r.seed,
                 scores: Scores::from_values(scores),
                 robust,
+                multilabel,
                 error: r.error,
             });
         }
@@ -375,6 +441,7 @@ mod tests {
                         None,
                     ]),
                     robust: None,
+                    multilabel: None,
                     error: None,
                 },
                 Row {
@@ -384,6 +451,7 @@ mod tests {
                     seed: 8,
                     scores: Scores::default(),
                     robust: None,
+                    multilabel: None,
                     error: Some("training diverged, \"badly\"".into()),
                 },
             ],
@@ -419,6 +487,7 @@ mod tests {
                 Some(0.5),
                 Some(1e-9),
             ])),
+            multilabel: None,
             error: None,
         });
         r.rows.sort_by_key(|row| row.run);
@@ -444,6 +513,53 @@ mod tests {
         assert!(Results::from_json(&bad)
             .unwrap_err()
             .contains("robust.clean_gap"));
+    }
+
+    /// Multi-label columns come after the robust ones (both may appear in one file: different
+    /// methods), rows without them leave the cells empty, both formats read back exactly.
+    #[test]
+    fn multilabel_columns_round_trip() {
+        let mut r = sample();
+        assert!(!r.to_csv().contains("subset_accuracy"));
+        r.rows.push(Row {
+            run: 2,
+            method: "asl".into(),
+            vary: vec!["[4,4]".into()],
+            seed: 7,
+            scores: Scores {
+                macro_f1: Some(0.75),
+                ..Scores::default()
+            },
+            robust: None,
+            multilabel: Some(MultilabelScores::from_values([
+                Some(0.8125),
+                Some(0.0625),
+                None,
+                Some(1.0 / 3.0),
+            ])),
+            error: None,
+        });
+        r.rows.sort_by_key(|row| row.run);
+        let header = r.header();
+        assert_eq!(header.len(), 4 + 1 + 1 + 6 + 4 + 1);
+        assert_eq!(header[12], "micro_f1");
+        assert_eq!(header[15], "rarest_label_recall");
+        assert_eq!(Results::from_csv(&r.to_csv()).unwrap(), r);
+        assert_eq!(Results::from_json(&r.to_json()).unwrap(), r);
+        let doc: Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(doc["runs"][1]["multilabel"]["hamming_loss"], 0.0625);
+        assert!(doc["runs"][0].get("multilabel").is_none());
+        // With a robust row too: both blocks, robust first.
+        r.rows[0].robust = Some(RobustScores::from_values([Some(0.5); 7]));
+        let header = r.header();
+        assert_eq!(header[12], "robust_accuracy");
+        assert_eq!(header[19], "micro_f1");
+        assert_eq!(Results::from_csv(&r.to_csv()).unwrap(), r);
+        assert_eq!(Results::from_json(&r.to_json()).unwrap(), r);
+        let bad = r.to_json().replace("\"subset_accuracy\"", "\"subset\"");
+        assert!(Results::from_json(&bad)
+            .unwrap_err()
+            .contains("multilabel.subset"));
     }
 
     #[test]

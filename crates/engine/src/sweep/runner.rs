@@ -5,9 +5,12 @@
 //! with the same code, so they give bit-identical rows.
 
 use crate::dataset::DataSource;
+use crate::experiment::TaskKind;
+use crate::multilabel::MultilabelExperiment;
 use crate::{Experiment, Result, Snapshot};
 
 use super::grid::RunSpec;
+use super::multilabel_scores::MultilabelScores;
 use super::results::Row;
 use super::robust_scores::RobustScores;
 use super::scores::Scores;
@@ -51,15 +54,50 @@ fn outcome(spec: &RunSpec, result: std::result::Result<(Scores, Snapshot), Strin
             seed: spec.seed,
             scores,
             robust,
+            multilabel: None,
             error,
         },
         snapshot,
     }
 }
 
+/// A multi-label run (`task = multilabel`), trained and scored on the CPU: its macro-F1 in the
+/// `macro_f1` column and the multi-label scores (`crate::sweep::multilabel_scores`).
+fn run_multilabel(spec: &RunSpec) -> Row {
+    let result = (|| {
+        let mut exp = MultilabelExperiment::new(spec.config.clone())?;
+        exp.train_to_end()?;
+        exp.snapshot()
+    })();
+    let (scores, multilabel, error) = match result {
+        Ok(snap) => (
+            Scores {
+                macro_f1: snap.metrics.f1.macro_.value(),
+                ..Scores::default()
+            },
+            Some(MultilabelScores::of(&snap)),
+            None,
+        ),
+        Err(e) => (Scores::default(), None, Some(e.to_string())),
+    };
+    Row {
+        run: spec.index,
+        method: spec.method.clone(),
+        vary: spec.vary.clone(),
+        seed: spec.seed,
+        scores,
+        robust: None,
+        multilabel,
+        error,
+    }
+}
+
 /// Trains one run on the CPU path and scores it on its test split. `files` supplies bundled or
-/// uploaded datasets the config names.
+/// uploaded datasets the config names. A multi-label run trains a `MultilabelExperiment`.
 pub fn run_one(spec: &RunSpec, files: &dyn DataSource) -> Row {
+    if spec.config.task == TaskKind::Multilabel {
+        return run_multilabel(spec);
+    }
     let result = (|| {
         let mut exp = Experiment::new_with(spec.config.clone(), files)?;
         exp.train_to_end()?;

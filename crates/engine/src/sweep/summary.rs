@@ -1,7 +1,10 @@
 //! The summary of a sweep printed after it runs (and after `merge`): per method and varied values,
 //! each score's mean, sample standard deviation and 95 % t interval over seeds, as an aligned table.
 //! Groups with robust scores (`robust_eval`) add one line per robust score after the six scores.
+//! Multi-label groups (`task = multilabel`) show `macro_f1` and one line per multi-label score
+//! (the other multi-class scores are empty for them).
 
+use super::multilabel_scores::MULTILABEL_SCORE_NAMES;
 use super::results::Results;
 use super::robust_scores::ROBUST_SCORE_NAMES;
 use super::scores::SCORE_NAMES;
@@ -17,6 +20,9 @@ pub struct Group {
     /// One summary per robust score, in `ROBUST_SCORE_NAMES` order; empty when no run of the group
     /// has robust scores.
     pub robust: Vec<Summary>,
+    /// One summary per multi-label score, in `MULTILABEL_SCORE_NAMES` order; empty when no run of
+    /// the group has multi-label scores.
+    pub multilabel: Vec<Summary>,
 }
 
 /// Groups in the order their first run appears.
@@ -60,6 +66,21 @@ pub fn groups(results: &Results) -> Vec<Group> {
             } else {
                 Vec::new()
             };
+            let with_ml: Vec<_> = (rows.iter())
+                .filter(|r| r.error.is_none())
+                .filter_map(|r| r.multilabel.as_ref())
+                .collect();
+            let multilabel = if rows.iter().any(|r| r.multilabel.is_some()) {
+                (0..MULTILABEL_SCORE_NAMES.len())
+                    .map(|k| {
+                        let values: Vec<f64> =
+                            with_ml.iter().filter_map(|r| r.values()[k]).collect();
+                        summarize(&values)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             Group {
                 failed: rows
                     .iter()
@@ -73,6 +94,7 @@ pub fn groups(results: &Results) -> Vec<Group> {
                 vary,
                 scores,
                 robust,
+                multilabel,
             }
         })
         .collect()
@@ -90,10 +112,17 @@ pub fn table(results: &Results) -> String {
     let mut lines: Vec<Vec<String>> = vec![head];
     let groups = groups(results);
     for g in &groups {
-        let names = SCORE_NAMES
-            .iter()
-            .chain(&ROBUST_SCORE_NAMES[..g.robust.len()]);
-        for (k, (s, name)) in g.scores.iter().chain(&g.robust).zip(names).enumerate() {
+        // A multi-label group has only the macro-F1 of the multi-class scores.
+        let shown: Vec<(&str, &Summary)> = if g.multilabel.is_empty() {
+            SCORE_NAMES.iter().copied().zip(&g.scores).collect()
+        } else {
+            vec![("macro_f1", &g.scores[1])]
+        };
+        let rows = shown
+            .into_iter()
+            .chain(ROBUST_SCORE_NAMES.iter().copied().zip(&g.robust))
+            .chain(MULTILABEL_SCORE_NAMES.iter().copied().zip(&g.multilabel));
+        for (k, (name, s)) in rows.enumerate() {
             let mut cells: Vec<String> = if k == 0 {
                 let mut c = vec![g.method.clone()];
                 c.extend(g.vary.iter().cloned());
@@ -177,6 +206,7 @@ mod tests {
                 ..Scores::default()
             },
             robust: None,
+            multilabel: None,
             error: None,
         };
         let mut failed = row(3, "b", 1, 0.0);
@@ -228,6 +258,7 @@ mod tests {
                 robust_balanced_accuracy: Some(v),
                 ..RobustScores::default()
             }),
+            multilabel: None,
             error: None,
         };
         let r = Results {
@@ -255,5 +286,44 @@ mod tests {
             .find(|l| l.contains("robust_balanced_accuracy"))
             .unwrap();
         assert!(line.contains("2  0.5000  0.3536"), "{line}");
+    }
+
+    #[test]
+    fn multilabel_groups_show_macro_f1_and_their_scores() {
+        use crate::sweep::multilabel_scores::MultilabelScores;
+        let row = |run, method: &str, ml: Option<f64>| Row {
+            run,
+            method: method.into(),
+            vary: vec![],
+            seed: run as u64,
+            scores: Scores {
+                macro_f1: Some(0.5),
+                ..Scores::default()
+            },
+            robust: None,
+            multilabel: ml.map(|v| MultilabelScores {
+                subset_accuracy: Some(v),
+                ..MultilabelScores::default()
+            }),
+            error: None,
+        };
+        let r = Results {
+            sweep_id: "ef".into(),
+            runs_total: 3,
+            vary_keys: vec![],
+            rows: vec![
+                row(0, "mc", None),
+                row(1, "ml", Some(0.2)),
+                row(2, "ml", Some(0.4)),
+            ],
+        };
+        let g = groups(&r);
+        assert!(g[0].multilabel.is_empty());
+        assert_eq!(g[1].multilabel[2].n, 2);
+        let t = table(&r);
+        // Title, header, 6 lines for `mc`, 1 + 4 for `ml`.
+        assert_eq!(t.lines().count(), 2 + 6 + 5, "{t}");
+        let line = t.lines().find(|l| l.contains("subset_accuracy")).unwrap();
+        assert!(line.contains("2  0.3000"), "{line}");
     }
 }

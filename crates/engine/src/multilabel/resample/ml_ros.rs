@@ -17,6 +17,7 @@ use crate::rng::Rng;
 use crate::Result;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MlRos {
     /// P: clones as a percentage of the data set's size.
     pub percentage: f64,

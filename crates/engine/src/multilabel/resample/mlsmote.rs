@@ -47,6 +47,7 @@ pub enum MlsmoteInterpolation {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Mlsmote {
     pub k_neighbors: usize,
     pub label_set: LabelSetRule,

@@ -11,10 +11,12 @@
 pub mod ml_ros;
 pub mod ml_rus;
 pub mod mlsmote;
+pub mod spec;
 
 pub use ml_ros::MlRos;
 pub use ml_rus::MlRus;
 pub use mlsmote::{LabelSetRule, Mlsmote, MlsmoteInterpolation};
+pub use spec::{MultilabelSamplerSpec, MULTILABEL_SAMPLER_STREAM};
 
 use serde::{Deserialize, Serialize};
 
