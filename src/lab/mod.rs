@@ -9,6 +9,7 @@ mod collapse_curves;
 mod cost;
 mod curves;
 mod eps_ball;
+mod eps_sweep;
 mod feature_space;
 mod grid;
 mod internals;
@@ -25,6 +26,7 @@ pub use collapse_curves::{
 };
 pub use curves::{operating_point, Curves};
 pub use eps_ball::{configured_attack, eps_ball, EpsBall};
+pub use eps_sweep::{epsilon_grid, EpsCurves, EpsSweep, EPS_POINTS};
 pub use feature_space::{FeatureMode, FeatureProjector, FeatureView};
 pub use grid::{DecisionGrid, GRID_SIZE};
 pub use internals::SamplerInternals;
