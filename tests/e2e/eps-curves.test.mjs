@@ -98,6 +98,22 @@ test('ε sweep: per-class recall curves from clean to robust; ε-ball and advers
   }
 });
 
+test('under L2 the ε-ball is a circle and the tooltip names the L2 attack', async () => {
+  const app = await openApp({ hash: '#v=2&backend=cpu&robust_eval.epsilon=0.5&robust_eval.norm=l2', viewport: { width: 1280, height: 900 } });
+  const { page } = app;
+  try {
+    await page.waitForFunction(() => window.imlab && JSON.parse(window.imlab.snapshot()).epoch >= 3, null, { timeout: 60_000 });
+    await pause(page);
+    const found = await hoverUntil(page, /prediction flipped/);
+    assert.ok(found, 'some point is flipped by the L2 attack at ε = 0.5');
+    assert.match(found.text, /predicted: class (\d+) clean → class (\d+) adversarial \(pgd l2, ε = 0\.5\)/);
+    await screenshot(page, 'eps-ball-l2');
+    assert.deepEqual(app.consoleErrors, [], 'no console errors');
+  } finally {
+    await app.close();
+  }
+});
+
 test('on a principal-component plane the tooltip says the ε-ball is not drawn; hide=eps-curves hides the panel', async () => {
   const app = await openApp({ hash: '#v=2&backend=cpu&robust_eval.epsilon=0.5&hide=eps-curves', viewport: { width: 1280, height: 900 } });
   const { page } = app;
