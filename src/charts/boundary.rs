@@ -166,15 +166,17 @@ fn draw_eps_ball(
     ctx.set_fill_style_str(&class_css(ball.adv_class));
     ctx.set_line_width(2.0 * dpr);
     ctx.set_stroke_style_str("#111827");
-    // A dot crossed out: not a data row but where the attack moved one.
-    marks::dot(ctx, ax, ay, r * 1.3)?;
-    let d = r * 0.8;
+    // A large dot crossed out in white: not a data row but where the attack moved one, in the
+    // colour of the class it is then predicted as.
+    marks::dot(ctx, ax, ay, r * 1.6)?;
+    let d = r * 0.75;
     ctx.begin_path();
     ctx.move_to(ax - d, ay - d);
     ctx.line_to(ax + d, ay + d);
     ctx.move_to(ax + d, ay - d);
     ctx.line_to(ax - d, ay + d);
     ctx.set_line_width(1.5 * dpr);
+    ctx.set_stroke_style_str("#ffffff");
     ctx.stroke();
     Ok(())
 }
