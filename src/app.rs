@@ -13,6 +13,7 @@ use crate::components::controls::Controls;
 use crate::components::data_import::{provide_data_import, DataNeeded, DataPanel, StorageNotice};
 use crate::components::decision_rule::DecisionRulePanel;
 use crate::components::disparity::DisparityPanel;
+use crate::components::eps_curves::EpsCurvesPanel;
 use crate::components::error::ErrorBanner;
 use crate::components::export::ExportPanel;
 use crate::components::feature_space::FeatureSpacePanel;
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <RecallPanel/>
                     <PerClassPanel/>
                     <Show when=move || !link.is_hidden("disparity")><DisparityPanel/></Show>
+                    <Show when=move || !link.is_hidden("eps-curves")><EpsCurvesPanel/></Show>
                     <PseudoLabelPanel/>
                 </div>
                 <div class="metrics-more">

@@ -8,7 +8,8 @@
 //! [`HIDE_NAMES`] — `setup` (the whole Setup panel), its sections `data`, `sampler`, `loss`,
 //! `model`, `training`, the header's `presets`, `share`, `theme`, `presentation`, `edit` (the
 //! point-editing bar under the plot), the Setup section `robustness`, and the panels `features` (feature space), `collapse`
-//! (neural-collapse curves) and `disparity` (clean vs robust recall per class).
+//! (neural-collapse curves), `disparity` (clean vs robust recall per class) and `eps-curves`
+//! (recall per class vs ε).
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ use wasm_bindgen::JsValue;
 use crate::runner::Controller;
 
 /// Everything `hide=` accepts.
-pub const HIDE_NAMES: [&str; 15] = [
+pub const HIDE_NAMES: [&str; 16] = [
     "setup",
     "data",
     "sampler",
@@ -36,6 +37,7 @@ pub const HIDE_NAMES: [&str; 15] = [
     "collapse",
     "robustness",
     "disparity",
+    "eps-curves",
 ];
 
 /// What the page keeps from its link.

@@ -3,6 +3,8 @@
 //! differently, and the data on top (training rows as filled dots, test rows as rings, synthetic
 //! rows as small diamonds; optionally the sampler's internals). The grid is repainted every frame;
 //! the points only when the data, the overlay or the canvas size changes, from a cached layer.
+//! With robustness configured, the hovered point's ε-ball (a square under L∞, a circle under L2)
+//! and its adversarial example are drawn over everything.
 
 use std::cell::Cell;
 use std::f64::consts::TAU;
@@ -14,7 +16,8 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use super::canvas::{context_2d, fit_to_css, offscreen};
 use super::marks;
 use super::palette::{class_css, fill_rgba};
-use crate::lab::{DecisionGrid, Mark, SamplerInternals};
+use crate::lab::{DecisionGrid, EpsBall, Mark, SamplerInternals};
+use imlab_engine::adversarial::Norm;
 
 thread_local! {
     /// Boundary redraws since the page loaded: `window.imlab.boundaryDraws()` reads it so a test
@@ -47,6 +50,8 @@ pub struct BoundaryScene<'a> {
     pub data_key: u64,
     /// The row hovered in this or another view (highlighted over the cached layer).
     pub hovered: Option<Mark>,
+    /// The hovered point's ε-ball and adversarial example (plane = input plane only).
+    pub eps_ball: Option<&'a EpsBall>,
 }
 
 #[derive(Default)]
@@ -83,6 +88,9 @@ impl BoundaryPainter {
             let r = marks::radius(w as f64, h as f64, dpr);
             marks::highlight(&ctx, u * w as f64, v * h as f64, r, dpr)?;
         }
+        if let Some(ball) = scene.eps_ball {
+            draw_eps_ball(&ctx, scene.grid, ball, w as f64, h as f64, dpr)?;
+        }
         DRAWS.with(|d| d.set(d.get() + 1));
         Ok(())
     }
@@ -116,6 +124,61 @@ impl BoundaryPainter {
         }
         Ok(&self.points.as_ref().expect("set above").3)
     }
+}
+
+/// The ε-ball around the hovered point in plane units (the plane is the model's input plane, on
+/// equal scales, so ε maps to `ε / span` of the picture on each axis), a line to the adversarial
+/// example, and the example as a dot in the colour of the class it is predicted as.
+fn draw_eps_ball(
+    ctx: &CanvasRenderingContext2d,
+    grid: &DecisionGrid,
+    ball: &EpsBall,
+    w: f64,
+    h: f64,
+    dpr: f64,
+) -> Result<(), JsValue> {
+    let (u, v) = grid.to_unit(ball.x, ball.y);
+    let (cx, cy) = (u * w, v * h);
+    let (rx, ry) = (ball.epsilon / grid.span * w, ball.epsilon / grid.span * h);
+    ctx.begin_path();
+    match ball.norm {
+        Norm::Linf => ctx.rect(cx - rx, cy - ry, 2.0 * rx, 2.0 * ry),
+        Norm::L2 => ctx.ellipse(cx, cy, rx, ry, 0.0, 0.0, TAU)?,
+    }
+    ctx.set_fill_style_str("rgba(255, 255, 255, 0.28)");
+    ctx.fill();
+    ctx.set_line_width(2.0 * dpr);
+    ctx.set_stroke_style_str("rgba(17, 24, 39, 0.9)");
+    ctx.set_line_dash(&js_sys::Array::of2(
+        &(5.0 * dpr).into(),
+        &(3.0 * dpr).into(),
+    ))?;
+    ctx.stroke();
+    ctx.set_line_dash(&js_sys::Array::new())?;
+    let (au, av) = grid.to_unit(ball.adv_x, ball.adv_y);
+    let (ax, ay) = (au * w, av * h);
+    ctx.begin_path();
+    ctx.move_to(cx, cy);
+    ctx.line_to(ax, ay);
+    ctx.set_line_width(2.0 * dpr);
+    ctx.stroke();
+    let r = marks::radius(w, h, dpr);
+    ctx.set_fill_style_str(&class_css(ball.adv_class));
+    ctx.set_line_width(2.0 * dpr);
+    ctx.set_stroke_style_str("#111827");
+    // A large dot crossed out in white: not a data row but where the attack moved one, in the
+    // colour of the class it is then predicted as.
+    marks::dot(ctx, ax, ay, r * 1.6)?;
+    let d = r * 0.75;
+    ctx.begin_path();
+    ctx.move_to(ax - d, ay - d);
+    ctx.line_to(ax + d, ay + d);
+    ctx.move_to(ax + d, ay - d);
+    ctx.line_to(ax - d, ay + d);
+    ctx.set_line_width(1.5 * dpr);
+    ctx.set_stroke_style_str("#ffffff");
+    ctx.stroke();
+    Ok(())
 }
 
 /// The boundary of the current decision rule: a staircase along the edges between neighbouring

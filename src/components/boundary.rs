@@ -3,6 +3,11 @@
 //! features is shown on its first two principal components, and the panel says the boundary is not
 //! drawn there. The hovered row is shared through `Ui::hovered`, so the feature-space view
 //! highlights it too (and a row hovered there is highlighted here).
+//!
+//! With robust evaluation or adversarial training configured, hovering a point on the input plane
+//! draws its ε-ball and its adversarial example under that attack, and the tooltip gives the clean
+//! and adversarial predictions (`crate::lab::eps_ball`); on a principal-component plane the tooltip
+//! says why no ball is drawn.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -11,7 +16,7 @@ use crate::charts::boundary::{BoundaryPainter, BoundaryScene};
 use crate::charts::palette::class_css;
 use crate::components::format::class_name;
 use crate::components::point_edits::{edit_at, PointEditBar};
-use crate::lab::Plane;
+use crate::lab::{configured_attack, eps_ball, EpsBall, Plane};
 use crate::runner::Controller;
 use crate::state::Ui;
 
@@ -41,7 +46,9 @@ pub fn BoundaryPanel() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let painter = StoredValue::new_local(BoundaryPainter::default());
     let show_internals = RwSignal::new(true);
-    let tooltip = RwSignal::new(None::<(String, f64, f64, bool)>);
+    // Text, the attack's line, position, and whether it sits left of the pointer.
+    let tooltip = RwSignal::new(None::<(String, Option<String>, f64, f64, bool)>);
+    let ball = RwSignal::new(None::<EpsBall>);
     // The class a click on the plot adds (None: clicks do not edit the data).
     let edit_class = RwSignal::new(None::<usize>);
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -53,6 +60,7 @@ pub fn BoundaryPanel() -> impl IntoView {
     Effect::new(move |_| {
         ui.revision.track();
         let hovered = ui.hovered.get();
+        let hovered_ball = ball.get();
         let internals_on = show_internals.get();
         let Some(el) = canvas.get() else { return };
         ctl.with_session(|s| {
@@ -70,6 +78,7 @@ pub fn BoundaryPanel() -> impl IntoView {
                 internals: internals_on.then(|| lab.internals()),
                 data_key: s.generation * 2 + u64::from(internals_on),
                 hovered: hovered.and_then(|r| marks.get(r).copied()),
+                eps_ball: hovered_ball.as_ref(),
             };
             painter.update_value(|p| {
                 if let Err(e) = p.draw(&el, &scene) {
@@ -88,17 +97,24 @@ pub fn BoundaryPanel() -> impl IntoView {
             let (x, y) = grid.plane_point(fx, fy);
             let radius = HOVER_PX / w * grid.span;
             let marks = s.lab.marks();
-            marks.nearest(x, y, radius).map(|r| (r, marks.describe(r)))
+            marks.nearest(x, y, radius).map(|r| {
+                let (ball, line) = attack_on(&s.lab, marks.get(r).copied());
+                (r, marks.describe(r), ball, line)
+            })
         });
         let found = found.flatten();
         let at = found.as_ref().map(|f| f.0);
         if ui.hovered.get_untracked() != at {
             ui.hovered.set(at);
         }
+        let new_ball = found.as_ref().and_then(|f| f.2.clone());
+        if ball.with_untracked(|b| *b != new_ball) {
+            ball.set(new_ball);
+        }
         // Left of the pointer on the right half, so the tooltip stays inside the picture.
         let x = if px > w / 2.0 { px - 12.0 } else { px + 12.0 };
         let right = px > w / 2.0;
-        tooltip.set(found.map(|(_, text)| (text, x, py + 12.0, right)));
+        tooltip.set(found.map(|(_, text, _, line)| (text, line, x, py + 12.0, right)));
     };
     let plane_note = move || {
         ui.revision.track();
@@ -145,6 +161,13 @@ pub fn BoundaryPanel() -> impl IntoView {
             })
             .collect_view()
     };
+    let has_attack = move || {
+        ui.revision.track();
+        ctl.with_session(|s| {
+            s.lab.plane().shows_boundary() && configured_attack(s.lab.experiment()).is_some()
+        })
+        .unwrap_or(false)
+    };
     let has_synthetic = move || {
         ui.revision.track();
         ctl.with_session(|s| !s.lab.marks().synthetic.is_empty())
@@ -163,14 +186,18 @@ pub fn BoundaryPanel() -> impl IntoView {
                     on:mousemove=on_move
                     on:mouseleave=move |_| {
                         tooltip.set(None);
+                        ball.set(None);
                         ui.hovered.set(None);
                     }
                     on:click=on_click
                 ></canvas>
-                {move || tooltip.get().map(|(text, x, y, right)| view! {
+                {move || tooltip.get().map(|(text, line, x, y, right)| view! {
                     <div class="point-tooltip" data-testid="point-tooltip" role="tooltip"
                         class:flip=right
-                        style:left=format!("{x:.0}px") style:top=format!("{y:.0}px")>{text}</div>
+                        style:left=format!("{x:.0}px") style:top=format!("{y:.0}px")>
+                        {text}
+                        {line.map(|l| view! { <span class="tooltip-attack" data-testid="tooltip-attack">{l}</span> })}
+                    </div>
                 })}
             </div>
             {move || plane_note().map(|t| view! { <p class="plane-note" data-testid="plane-note">{t}</p> })}
@@ -187,6 +214,9 @@ pub fn BoundaryPanel() -> impl IntoView {
                 <Show when=move || plane_note().is_none()>
                     <li><span class="mark boundary-line"></span>"decision rule's boundary"</li>
                 </Show>
+                <Show when=has_attack>
+                    <li title="hover a point"><span class="mark eps-ball"></span>"ε-ball of the hovered point, and its adversarial example (crossed dot)"</li>
+                </Show>
             </ul>
             <Show when=has_internals>
                 <div class="internals">
@@ -202,5 +232,31 @@ pub fn BoundaryPanel() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// The hovered point's ε-ball and adversarial example, and the tooltip's line about them; nothing
+/// without an attack configured. One row, attacked with the current model.
+fn attack_on(
+    lab: &crate::lab::Lab,
+    mark: Option<crate::lab::Mark>,
+) -> (Option<EpsBall>, Option<String>) {
+    let exp = lab.experiment();
+    let (Some(attack), Some(m)) = (configured_attack(exp), mark) else {
+        return (None, None);
+    };
+    if !lab.plane().shows_boundary() {
+        let line = format!(
+            "ε-ball not drawn: this plane projects {} features onto two, and a ball in the model's inputs has no faithful picture here",
+            exp.data.n_features
+        );
+        return (None, Some(line));
+    }
+    match eps_ball(exp, attack, m.x, m.y, m.class) {
+        Some(b) => {
+            let line = b.describe(attack);
+            (Some(b), Some(line))
+        }
+        None => (None, None),
     }
 }

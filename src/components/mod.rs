@@ -10,6 +10,7 @@ pub mod controls;
 pub mod data_import;
 pub mod decision_rule;
 pub mod disparity;
+pub mod eps_curves;
 pub mod error;
 pub mod export;
 pub mod feature_space;

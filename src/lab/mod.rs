@@ -8,6 +8,8 @@ mod budget;
 mod collapse_curves;
 mod cost;
 mod curves;
+mod eps_ball;
+mod eps_sweep;
 mod feature_space;
 mod grid;
 mod internals;
@@ -23,6 +25,8 @@ pub use collapse_curves::{
     any_measure, log_decades, minority_angle_text, minority_angles, CollapseCurve,
 };
 pub use curves::{operating_point, Curves};
+pub use eps_ball::{configured_attack, eps_ball, EpsBall};
+pub use eps_sweep::{epsilon_grid, EpsCurves, EpsSweep, EPS_POINTS};
 pub use feature_space::{FeatureMode, FeatureProjector, FeatureView};
 pub use grid::{DecisionGrid, GRID_SIZE};
 pub use internals::SamplerInternals;
