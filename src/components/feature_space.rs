@@ -64,6 +64,15 @@ fn observe_visibility(el: &web_sys::Element, on_change: impl Fn(bool) + Clone + 
     }
 }
 
+/// Shortest time between two feature-space views (a view a frame would be 60 a second).
+const MIN_INTERVAL_MS: f64 = 30.0;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 #[component]
 pub fn FeatureSpacePanel() -> impl IntoView {
     let ui = expect_context::<Ui>();
@@ -83,13 +92,43 @@ pub fn FeatureSpacePanel() -> impl IntoView {
             observe_visibility(&el, move |v| visible.set(v));
         }
     });
-    // Compute: at most once per published frame, only while on screen.
+    // Compute: at most once per published frame and at most every `MIN_INTERVAL_MS`, only while on
+    // screen. Thirty views a second look as live as sixty, and halving the work leaves the frames
+    // that also end an epoch (measures, curves) well under the 50 ms a long task takes.
+    // A frame skipped for the interval is caught up by a trailing `tick`, so the view never stays
+    // behind the model (when training pauses, the last frame is shown).
+    let last_ms = StoredValue::new_local(f64::NEG_INFINITY);
+    let trailing = StoredValue::new_local(false);
+    let tick = RwSignal::new(0u64);
     Effect::new(move |_| {
         ui.revision.track();
+        tick.track();
         let mode = mode.get();
         if !visible.get() {
             return;
         }
+        let now = now_ms();
+        let wanted = match mode {
+            FeatureMode::Features => "features",
+            FeatureMode::Inputs => "inputs",
+        };
+        // A mode change computes at once; a new frame waits its turn.
+        let mode_changed = LATEST.with(|l| l.borrow().as_ref().map(|v| v.mode) != Some(wanted));
+        let wait = MIN_INTERVAL_MS - (now - last_ms.get_value());
+        if !mode_changed && wait > 0.0 {
+            if !trailing.get_value() {
+                trailing.set_value(true);
+                set_timeout(
+                    move || {
+                        trailing.set_value(false);
+                        tick.update(|t| *t = t.wrapping_add(1));
+                    },
+                    std::time::Duration::from_millis(wait.ceil() as u64),
+                );
+            }
+            return;
+        }
+        last_ms.set_value(now);
         let view = ctl.with_session(|s| {
             let lab = &s.lab;
             let exp = lab.experiment();

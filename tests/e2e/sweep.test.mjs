@@ -146,6 +146,33 @@ test('Cancel stops a sweep within a frame and keeps the finished runs', async ()
   }
 });
 
+// Issue 15: the robustness preset (adversarial training, robust evaluation) runs in the page with
+// the robust columns, byte-identical to the CLI file.
+test('the adversarial-disparity preset runs in the page with its robust columns, as imlab sweep --preset', async () => {
+  const app = await openSweep();
+  const { page } = app;
+  try {
+    await byId(page, 'sweep-preset').selectOption('adversarial-disparity');
+    assert.match(await byId(page, 'sweep-preset-methods').textContent(), /reweighted_at/);
+    await byId(page, 'sweep-seeds').fill('2');
+    await byId(page, 'sweep-epochs').fill('3');
+    await byId(page, 'sweep-run').click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="sweep-status"]')?.textContent.includes('All 10 runs done'),
+      null,
+      { timeout: 240_000 },
+    );
+    const browserCsv = await dataLinkText(page, 'sweep-export-csv');
+    assert.match(browserCsv.split('\n')[0], /robust_balanced_accuracy.*robust_recall_gap/, 'robust columns');
+    const cliCsv = imlab(['--preset', 'adversarial-disparity', '--seeds', '2', '--epochs', '3']);
+    assert.equal(browserCsv, cliCsv, 'the preset sweep exports exactly the CLI preset file');
+    await byId(page, 'sweep').screenshot({ path: join(SHOTS, 'sweep-preset-adversarial.png') });
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});
+
 test('a paper preset runs the same grid as imlab sweep --preset', async () => {
   const app = await openSweep();
   const { page } = app;
