@@ -376,7 +376,7 @@ fn missing_upload(config: &ExperimentConfig, files: &MemorySource) -> bool {
 }
 
 /// Milliseconds from the page's clock (monotonic).
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())

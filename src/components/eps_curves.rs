@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use crate::charts::palette::class_css;
 use crate::charts::plot::{draw_plot, PlotSpec, Series};
 use crate::lab::{configured_attack, epsilon_grid, EpsCurves, EpsSweep, EPS_POINTS};
-use crate::runner::Controller;
+use crate::runner::{now_ms, Controller};
 use imlab_engine::adversarial::AttackSpec;
 
 /// Milliseconds of sweep work per animation frame, on top of the live experiment's frame.
@@ -144,12 +144,6 @@ fn schedule(job: EpsJob, ctl: Controller, token: u64) {
     let cb = Closure::once_into_js(move || job.tick(ctl, token));
     // Fails only when the window is gone, and then there is nothing left to run.
     let _ = window.request_animation_frame(cb.unchecked_ref());
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 fn attack_text(a: &AttackSpec, configured: bool) -> String {

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 
 use crate::charts::feature_space::draw_feature_space;
 use crate::lab::{FeatureMode, FeatureProjector, FeatureView, PointRef};
-use crate::runner::Controller;
+use crate::runner::{now_ms, Controller};
 use crate::state::Ui;
 
 /// How close (CSS pixels) the pointer must be to a point to hover it.
@@ -66,12 +66,6 @@ fn observe_visibility(el: &web_sys::Element, on_change: impl Fn(bool) + Clone + 
 
 /// Shortest time between two feature-space views (a view a frame would be 60 a second).
 const MIN_INTERVAL_MS: f64 = 30.0;
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
 
 #[component]
 pub fn FeatureSpacePanel() -> impl IntoView {

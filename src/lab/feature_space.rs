@@ -31,7 +31,7 @@ use imlab_engine::Experiment;
 use serde::Serialize;
 
 use super::marks::{Marks, PointRef};
-use super::pca::{dot, principal_plane};
+use super::pca::{dot, principal_plane, signed};
 use super::projection::Plane;
 
 /// Original training rows that fit the plane and are drawn.
@@ -579,17 +579,6 @@ fn procrustes(axes: [Vec<f64>; 2], previous: &[Vec<f64>; 2]) -> [Vec<f64>; 2] {
             .collect()
     };
     [combine(r11, r21), combine(r12, r22)]
-}
-
-/// Sign convention for a fresh plane: the largest-magnitude entry is positive.
-fn signed(v: &mut [f64]) {
-    let big = v
-        .iter()
-        .copied()
-        .fold(0.0f64, |m, x| if x.abs() > m.abs() { x } else { m });
-    if big < 0.0 {
-        v.iter_mut().for_each(|x| *x = -*x);
-    }
 }
 
 #[cfg(test)]

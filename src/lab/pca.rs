@@ -122,6 +122,18 @@ fn fixed_start(d: usize) -> [Vec<f64>; 2] {
     [first, second]
 }
 
+/// Sign convention for a fresh plane (one with no previous orientation to follow): the
+/// largest-magnitude entry of an axis is positive.
+pub fn signed(v: &mut [f64]) {
+    let big = v
+        .iter()
+        .copied()
+        .fold(0.0f64, |m, x| if x.abs() > m.abs() { x } else { m });
+    if big < 0.0 {
+        v.iter_mut().for_each(|x| *x = -*x);
+    }
+}
+
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

@@ -8,7 +8,7 @@
 
 use imlab_engine::dataset::Dataset;
 
-use super::pca::principal_plane;
+use super::pca::{principal_plane, signed};
 
 /// Power-iteration rounds: the 2-D picture needs only a rough direction.
 const ITERATIONS: usize = 200;
@@ -104,17 +104,6 @@ fn pca(data: &Dataset) -> Plane {
         scale,
         axes: [first, second],
         explained,
-    }
-}
-
-/// Sign convention: the largest-magnitude entry is positive.
-fn signed(v: &mut [f64]) {
-    let big = v
-        .iter()
-        .copied()
-        .fold(0.0f64, |m, x| if x.abs() > m.abs() { x } else { m });
-    if big < 0.0 {
-        v.iter_mut().for_each(|x| *x = -*x);
     }
 }
 

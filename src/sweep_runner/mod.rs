@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::runner::Controller;
+use crate::runner::{now_ms, Controller};
 
 /// Milliseconds of sweep work per animation frame. With the live experiment's 6 ms, drawing and the
 /// panels' updates, a frame's task stays under about 40 ms.
@@ -256,10 +256,4 @@ fn schedule(job: SweepJob, ctl: Controller, generation: u64) {
     let cb = Closure::once_into_js(move || job.tick(ctl, generation));
     // Fails only when the window is gone, and then there is nothing left to run.
     let _ = window.request_animation_frame(cb.unchecked_ref());
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }

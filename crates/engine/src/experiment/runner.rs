@@ -659,24 +659,8 @@ impl Experiment {
             &mut self.grad[range.clone()],
         );
         self.head_model = Some(head);
-        self.backup.clone_from(&self.model.params);
-        self.opt_backup.clone_from(&self.opt_state);
-        let scalars = self.step_scalars(step);
-        self.config.optimizer.update_with(
-            &mut self.model.params[range.clone()],
-            &self.grad[range],
-            &mut self.opt_state,
-            scalars,
-        );
-        let finite = (self.model.params.iter()).fold(true, |ok, p| ok & p.is_finite());
-        if !finite {
-            self.model.params.clone_from(&self.backup);
-            self.opt_state.clone_from(&self.opt_backup);
-            return Err(self.diverged(f64::INFINITY));
-        }
-        self.step += 1;
-        self.record_losses(&[loss]);
-        Ok(loss)
+        // The stage's trainable range is the output layer: the shared update applies.
+        self.apply_gradient(step, loss)
     }
 
     fn diverged(&self, value: f64) -> EngineError {
