@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the link parser, the CSV importer (and its preview reader) and config validation with
+# Fuzzes the link parser, the CSV importer (and its preview reader), the multi-label CSV importer
+# and config validation with
 # cargo-fuzz (libFuzzer), each for the given number of seconds (default 600). Fails on the first
 # crash, leaving the input under fuzz/artifacts/. cargo-fuzz needs nightly-only compiler flags; the
 # stable toolchain accepts them with RUSTC_BOOTSTRAP=1.
@@ -15,7 +16,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 cd "$ROOT/fuzz"
 export RUSTC_BOOTSTRAP=1
-for target in link csv config; do
+for target in link csv multilabel_csv config; do
   dirs=("corpus/$target")
   if [ "${FUZZ_SCRATCH:-0}" = 1 ]; then
     scratch="$(mktemp -d)"

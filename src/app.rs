@@ -1,4 +1,5 @@
-//! The page: header, notices, toolbar, the decision boundary and the metric panels. Also the
+//! The page: header, notices, toolbar, the decision boundary and the metric panels (or, while a
+//! multi-label experiment runs, the multi-label workspace). Also the
 //! keyboard shortcuts and `window.imlab`.
 
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ use crate::components::feature_space::FeatureSpacePanel;
 use crate::components::header::{BackendNotice, Header, LinkNotice};
 use crate::components::loss::LossPanel;
 use crate::components::metric_curves::MetricCurvesPanel;
+use crate::components::multilabel::MultilabelWorkspace;
 use crate::components::per_class::PerClassPanel;
 use crate::components::pseudo_labels::PseudoLabelPanel;
 use crate::components::recall::RecallPanel;
@@ -66,6 +68,10 @@ pub fn App() -> impl IntoView {
             <DataNeeded/>
             <ErrorBanner/>
             <Controls/>
+            <Show when=move || ui.ml.with(Option::is_some)>
+                <MultilabelWorkspace/>
+            </Show>
+            <Show when=move || ui.ml.with(Option::is_none)>
             <main class="workspace">
                 <SetupPanel/>
                 <div class="centre">
@@ -91,11 +97,21 @@ pub fn App() -> impl IntoView {
                     <CalibrationPanel/>
                 </div>
             </main>
+            </Show>
             <section class="tools" aria-label="Tools">
                 <DataPanel/>
-                <ComparePanel/>
+                <Show when=move || ui.ml.with(Option::is_none) fallback=|| view! {
+                    <p class="panel tool-panel hint" data-testid="multilabel-tools-note">
+                        "A/B compare and in-page sweeps are multi-class only for now; for multi-label sweeps over methods and seeds use "
+                        <code>"imlab sweep"</code>" (docs/multilabel.md)."
+                    </p>
+                }>
+                    <ComparePanel/>
+                </Show>
                 <ExportPanel/>
-                <SweepPanel/>
+                <Show when=move || ui.ml.with(Option::is_none)>
+                    <SweepPanel/>
+                </Show>
             </section>
         </div>
     }

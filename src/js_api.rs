@@ -1,5 +1,6 @@
 //! `window.imlab`: a small scripting surface for tests and curious users.
-//! `window.imlab.snapshot()` returns the latest snapshot, with its config and backend, as JSON text.
+//! `window.imlab.snapshot()` returns the latest snapshot, with its config and backend, as JSON text
+//! (in multi-label mode the multi-label report, with `"task": "multilabel"`).
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -11,10 +12,22 @@ pub fn install(ctl: Controller) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let api = js_sys::Object::new();
     let snapshot = Closure::<dyn Fn() -> String>::new(move || {
-        ctl.with_session(|s| s.lab.report(&s.backend_label).to_json())
-            .unwrap_or_else(|| r#"{"error":"the experiment is being replaced; ask again"}"#.into())
+        ctl.with_session(|s| match &s.ml {
+            Some(ml) => ml.report_json("CPU"),
+            None => s.lab.report(&s.backend_label).to_json(),
+        })
+        .unwrap_or_else(|| r#"{"error":"the experiment is being replaced; ask again"}"#.into())
     });
     js_sys::Reflect::set(&api, &"snapshot".into(), &snapshot.into_js_value())?;
+    // `window.imlab.multilabel()`: the multi-label experiment's snapshot, co-occurrence matrices
+    // and head-to-tail order as JSON ("null" in multi-class mode). In multi-label mode
+    // `snapshot()` returns the same document.
+    let multilabel = Closure::<dyn Fn() -> String>::new(move || {
+        ctl.with_session(|s| s.ml.as_ref().map(|ml| ml.report_json("CPU")))
+            .flatten()
+            .unwrap_or_else(|| "null".into())
+    });
+    js_sys::Reflect::set(&api, &"multilabel".into(), &multilabel.into_js_value())?;
     // `window.imlab.boundaryDraws()`: decision-boundary redraws since load (redraw-rate tests).
     let draws = Closure::<dyn Fn() -> f64>::new(|| crate::charts::boundary::draw_count() as f64);
     js_sys::Reflect::set(&api, &"boundaryDraws".into(), &draws.into_js_value())?;

@@ -11,6 +11,7 @@ mod files;
 mod js_api;
 mod keys;
 mod lab;
+mod multilabel_exports;
 mod presets;
 mod runner;
 mod session_store;

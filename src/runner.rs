@@ -9,6 +9,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use imlab_engine::dataset::MemorySource;
+use imlab_engine::experiment::TaskKind;
+use imlab_engine::multilabel::DecisionRule;
 use imlab_engine::{EngineError, ExperimentConfig};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,13 +18,16 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::backend::{self, Backend, BackendStatus};
-use crate::lab::{minority_ratio, with_minority_ratio, Lab, StepBudget};
+use crate::lab::{minority_ratio, with_minority_ratio, Lab, MultilabelLab, StepBudget};
 use crate::state::Ui;
 
 /// The experiment and the machinery driving it. Plain Rust, owned by the runner; canvases borrow it
 /// while drawing.
 pub struct Session {
     pub lab: Lab,
+    /// The multi-label experiment while `task = multilabel` is running (then `lab` keeps the last
+    /// multi-class one, idle); `None` in multi-class mode.
+    pub ml: Option<MultilabelLab>,
     backend: Backend,
     /// The badge text, also reported by `window.imlab.snapshot()`.
     pub backend_label: String,
@@ -40,6 +45,14 @@ pub struct Session {
 }
 
 impl Session {
+    /// The config of what runs: the multi-label experiment in multi-label mode, else the lab's.
+    pub fn running_config(&self) -> &ExperimentConfig {
+        match &self.ml {
+            Some(ml) => ml.config(),
+            None => self.lab.config(),
+        }
+    }
+
     /// The WebGPU device when this session trains on it (sweeps use it too).
     #[cfg(feature = "gpu")]
     pub fn gpu_context(&self) -> Option<imlab_gpu::GpuContext> {
@@ -64,7 +77,20 @@ impl Controller {
         // The CSV file of the last session, if it was kept, so a reloaded link that names it works.
         crate::session_store::add_saved_upload(&mut files);
         let missing = missing_upload(&config, &files);
-        let (lab, error) = match Lab::new_with(config.clone(), &files) {
+        let (ml, ml_error) = if config.task == TaskKind::Multilabel {
+            match MultilabelLab::new(config.clone()) {
+                Ok(ml) => (Some(ml), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        } else {
+            (None, None)
+        };
+        let multiclass = if config.task == TaskKind::Multilabel {
+            ExperimentConfig::default()
+        } else {
+            config.clone()
+        };
+        let (lab, error) = match Lab::new_with(multiclass, &files) {
             Ok(lab) => (lab, None),
             Err(e) => (
                 Lab::new_with(ExperimentConfig::default(), &files)
@@ -72,8 +98,13 @@ impl Controller {
                 Some(e.to_string()),
             ),
         };
+        let error = ml_error.or(error);
         let ui = Ui::new(lab.snapshot().clone(), minority_ratio(lab.config()));
         ui.config.set(lab.config().clone());
+        if let Some(ml) = &ml {
+            ui.config.set(ml.config().clone());
+            ui.ml.set(Some(ml.view().clone()));
+        }
         // A missing upload is asked for by the data-needed prompt rather than shown as an error.
         if missing {
             ui.data_needed.set(Some(config));
@@ -82,6 +113,7 @@ impl Controller {
         }
         let session = Session {
             lab,
+            ml,
             backend: Backend::Cpu,
             backend_label: BackendStatus::starting().label,
             ready: false,
@@ -140,7 +172,7 @@ impl Controller {
 
     /// Back to step 0 with the same config: same data, same initial weights. Pauses.
     pub fn reset(self) {
-        let Some(config) = self.with_session(|s| s.lab.config().clone()) else {
+        let Some(config) = self.with_session(|s| s.running_config().clone()) else {
             return;
         };
         self.ui.playing.set(false);
@@ -152,6 +184,10 @@ impl Controller {
         let Some(config) = self.with_session(|s| s.lab.config().clone()) else {
             return;
         };
+        // The ratio slider is the multi-class data's; multi-label imbalance is set in Setup.
+        if self.ui.ml.with_untracked(Option::is_some) {
+            return;
+        }
         let next = with_minority_ratio(&config, ratio);
         if minority_ratio(&next) == minority_ratio(&config) {
             return;
@@ -172,6 +208,9 @@ impl Controller {
         let Some(rc) = self.session() else {
             return false;
         };
+        if config.task == TaskKind::Multilabel {
+            return self.apply_multilabel(&rc, config);
+        }
         let (built, missing) = match rc.try_borrow() {
             Ok(s) => (
                 Lab::new_with(config.clone(), &s.files),
@@ -192,6 +231,8 @@ impl Controller {
         };
         let mut s = rc.borrow_mut();
         s.lab = lab;
+        s.ml = None;
+        self.ui.ml.set(None);
         s.generation += 1;
         s.pending_steps = 0;
         if let Some(status) = self.prepare_backend(&mut s) {
@@ -204,6 +245,70 @@ impl Controller {
         self.ui.data_needed.set(None);
         self.publish(&s);
         true
+    }
+
+    /// Starts the multi-label experiment of `config`, or explains why not (keeping what runs).
+    fn apply_multilabel(self, rc: &Rc<RefCell<Session>>, config: ExperimentConfig) -> bool {
+        let ml = match MultilabelLab::new(config) {
+            Ok(ml) => ml,
+            Err(e) => {
+                self.ui.error.set(Some(e.to_string()));
+                return false;
+            }
+        };
+        let Ok(mut s) = rc.try_borrow_mut() else {
+            return false;
+        };
+        self.ui.config.set(ml.config().clone());
+        self.ui.ml.set(Some(ml.view().clone()));
+        s.ml = Some(ml);
+        s.generation += 1;
+        s.pending_steps = 0;
+        self.ui.error.set(None);
+        self.ui.data_needed.set(None);
+        self.ui.redraw();
+        true
+    }
+
+    /// A new multi-label decision rule (global threshold, per-label thresholds, top-k): applied
+    /// to the current probabilities, no retraining; the link follows. False (with the reason
+    /// shown) when refused or not in multi-label mode.
+    pub fn set_multilabel_decision(self, rule: DecisionRule) -> bool {
+        let Some(rc) = self.session() else {
+            return false;
+        };
+        let Ok(mut s) = rc.try_borrow_mut() else {
+            return false;
+        };
+        let Some(ml) = s.ml.as_mut() else {
+            return false;
+        };
+        if let Err(e) = ml.set_decision(rule) {
+            self.ui.error.set(Some(e.to_string()));
+            return false;
+        }
+        self.ui.error.set(None);
+        self.ui.config.set(ml.config().clone());
+        self.ui.ml.set(Some(ml.view().clone()));
+        self.ui.redraw();
+        true
+    }
+
+    /// Per-label thresholds tuned for F1 on the training split, applied as the decision rule.
+    pub fn tune_multilabel_thresholds(self) -> bool {
+        let tuned = self
+            .with_session(|s| s.ml.as_ref().map(MultilabelLab::tuned_thresholds))
+            .flatten();
+        match tuned {
+            Some(Ok(thresholds)) => {
+                self.set_multilabel_decision(DecisionRule::PerLabelThresholds { thresholds })
+            }
+            Some(Err(e)) => {
+                self.ui.error.set(Some(e.to_string()));
+                false
+            }
+            None => false,
+        }
     }
 
     /// Changes the decision rule of the running experiment: no retraining, every view re-derived
@@ -280,12 +385,31 @@ impl Controller {
         if want == 0 {
             return;
         }
+        if s.ml.is_some() {
+            self.multilabel_frame(&mut s, want);
+            return;
+        }
         #[cfg(feature = "gpu")]
         if matches!(s.backend, Backend::Gpu(_)) {
             self.gpu_frame(&rc, &mut s, want);
             return;
         }
         self.cpu_frame(&mut s, want);
+    }
+
+    /// Multi-label training runs on the CPU whatever the backend (no GPU kernels for it yet).
+    fn multilabel_frame(&self, s: &mut Session, want: u64) {
+        let Some(ml) = s.ml.as_mut() else { return };
+        let trained = ml.train_cpu(StepBudget::new(want, StepBudget::FRAME_MS), &mut now_ms);
+        let refreshed = ml.refresh();
+        self.ui.ml.set(Some(ml.view().clone()));
+        self.ui.redraw();
+        if ml.finished() {
+            self.ui.playing.set(false);
+        }
+        if let Err(e) = trained.and(refreshed) {
+            self.fail(e);
+        }
     }
 
     fn cpu_frame(&self, s: &mut Session, want: u64) {

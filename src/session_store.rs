@@ -87,7 +87,7 @@ pub fn use_autosave(ctl: Controller) -> SessionNotice {
     }
     Effect::new(move |_| {
         ctl.ui.config.track();
-        let outcome = ctl.with_session(|s| save(s.lab.config(), &s.files));
+        let outcome = ctl.with_session(|s| save(s.running_config(), &s.files));
         if let Some(result) = outcome {
             notice.0.set(result.err());
         }

@@ -6,7 +6,7 @@ use imlab_engine::{ExperimentConfig, Snapshot};
 use leptos::prelude::*;
 
 use crate::backend::BackendStatus;
-use crate::lab::PointRef;
+use crate::lab::{MultilabelView, PointRef};
 
 #[derive(Clone, Copy)]
 pub struct Ui {
@@ -34,6 +34,9 @@ pub struct Ui {
     /// The row under the pointer in any point view (boundary, feature space): every view
     /// highlights it.
     pub hovered: RwSignal<Option<PointRef>>,
+    /// The multi-label experiment's view while `task = multilabel` runs; `None` in multi-class
+    /// mode (the page shows the multi-class panels).
+    pub ml: RwSignal<Option<MultilabelView>>,
 }
 
 impl Ui {
@@ -50,6 +53,7 @@ impl Ui {
             data_needed: RwSignal::new(None),
             edits_dropped: RwSignal::new(None),
             hovered: RwSignal::new(None),
+            ml: RwSignal::new(None),
         }
     }
 

@@ -5,7 +5,7 @@
 //!
 //! Informational keys: `made_on=<backend>` records which backend made the result (written by the
 //! app), and `hide=a,b` hides controls for a cleaner embed or lecture. Names `hide` accepts:
-//! [`HIDE_NAMES`] — `setup` (the whole Setup panel), its sections `data`, `sampler`, `loss`,
+//! [`HIDE_NAMES`] — `setup` (the whole Setup panel), its sections `task`, `data`, `sampler`, `loss`,
 //! `model`, `training`, the header's `presets`, `share`, `theme`, `presentation`, `edit` (the
 //! point-editing bar under the plot), the Setup section `robustness`, and the panels `features` (feature space), `collapse`
 //! (neural-collapse curves), `disparity` (clean vs robust recall per class) and `eps-curves`
@@ -21,8 +21,9 @@ use wasm_bindgen::JsValue;
 use crate::runner::Controller;
 
 /// Everything `hide=` accepts.
-pub const HIDE_NAMES: [&str; 16] = [
+pub const HIDE_NAMES: [&str; 17] = [
     "setup",
+    "task",
     "data",
     "sampler",
     "loss",

@@ -6,6 +6,7 @@
 pub mod datasets;
 pub mod losses;
 pub mod models;
+pub mod multilabel;
 pub mod params;
 pub mod robustness;
 pub mod samplers;

@@ -76,7 +76,7 @@ impl BoundaryPainter {
             ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
                 cells, 0.0, 0.0, w as f64, h as f64,
             )?;
-            draw_decision_line(&ctx, scene, w as f64, h as f64, dpr);
+            draw_decision_line(&ctx, scene.decision, n, w as f64, h as f64, dpr);
         } else {
             ctx.set_fill_style_str("#f7f7f9");
             ctx.fill_rect(0.0, 0.0, w as f64, h as f64);
@@ -183,15 +183,15 @@ fn draw_eps_ball(
 
 /// The boundary of the current decision rule: a staircase along the edges between neighbouring
 /// cells decided differently, one path for the whole grid.
-fn draw_decision_line(
+/// `d` holds one decision per cell of an `n × n` grid (the multi-label plot passes 0/1 per cell).
+pub(super) fn draw_decision_line(
     ctx: &CanvasRenderingContext2d,
-    scene: &BoundaryScene,
+    d: &[u8],
+    n: usize,
     w: f64,
     h: f64,
     dpr: f64,
 ) {
-    let n = scene.grid.size;
-    let d = scene.decision;
     if d.len() != n * n {
         return;
     }

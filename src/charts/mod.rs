@@ -4,6 +4,7 @@ pub mod boundary;
 pub mod canvas;
 pub mod collapse;
 pub mod feature_space;
+pub mod label_plane;
 pub mod loss;
 pub mod marks;
 pub mod palette;

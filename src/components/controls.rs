@@ -31,7 +31,9 @@ pub fn Controls() -> impl IntoView {
                 </button>
             </div>
             <StepCounter/>
-            <RatioControl/>
+            <Show when=move || ui.ml.with(Option::is_none)>
+                <RatioControl/>
+            </Show>
             <SpeedControl/>
         </section>
     }
@@ -43,9 +45,9 @@ fn StepCounter() -> impl IntoView {
     view! {
         <div class="counter" aria-live="off">
             <span class="counter-key">"Step"</span>
-            <span class="counter-value" data-testid="step">{move || ui.snapshot.with(|s| s.step)}</span>
+            <span class="counter-value" data-testid="step">{move || ui.ml.with(|m| m.as_ref().map(|v| v.snapshot.step)).unwrap_or_else(|| ui.snapshot.with(|s| s.step))}</span>
             <span class="counter-key">"Epoch"</span>
-            <span class="counter-value" data-testid="epoch">{move || ui.snapshot.with(|s| s.epoch)}</span>
+            <span class="counter-value" data-testid="epoch">{move || ui.ml.with(|m| m.as_ref().map(|v| v.snapshot.epoch)).unwrap_or_else(|| ui.snapshot.with(|s| s.epoch))}</span>
         </div>
     }
 }

@@ -22,12 +22,13 @@ pub fn ExportPanel() -> impl IntoView {
         }));
     };
     let json = move |_| {
-        let text = ctl.with_session(|s| {
-            results_json(
+        let text = ctl.with_session(|s| match &s.ml {
+            Some(ml) => crate::multilabel_exports::results_json(ml.config(), ml.view(), "CPU"),
+            None => results_json(
                 s.lab.config(),
                 &ctl.ui.snapshot.get_untracked(),
                 &s.backend_label,
-            )
+            ),
         });
         report(match text {
             Some(t) => save_text("imlab-results.json", "application/json", &t)
@@ -36,14 +37,20 @@ pub fn ExportPanel() -> impl IntoView {
         });
     };
     let metrics = move |_| {
-        let text = ctl.ui.snapshot.with_untracked(|s| metrics_csv(&s.history));
+        let text = ctl.ui.ml.with_untracked(|m| match m {
+            Some(v) => crate::multilabel_exports::metrics_csv(&v.snapshot.history),
+            None => ctl.ui.snapshot.with_untracked(|s| metrics_csv(&s.history)),
+        });
         report(
             save_text("imlab-metrics.csv", "text/csv", &text)
                 .map(|()| "Saved imlab-metrics.csv.".into()),
         );
     };
     let predictions = move |_| {
-        let text = ctl.with_session(|s| predictions_csv(s.lab.experiment()));
+        let text = ctl.with_session(|s| match &s.ml {
+            Some(ml) => crate::multilabel_exports::predictions_csv(ml.experiment()),
+            None => predictions_csv(s.lab.experiment()),
+        });
         report(match text {
             Some(t) => save_text("imlab-predictions.csv", "text/csv", &t)
                 .map(|()| "Saved imlab-predictions.csv.".into()),
@@ -51,7 +58,10 @@ pub fn ExportPanel() -> impl IntoView {
         });
     };
     let data = move |_| {
-        let text = ctl.with_session(|s| data_csv(s.lab.experiment()));
+        let text = ctl.with_session(|s| match &s.ml {
+            Some(ml) => crate::multilabel_exports::data_csv(ml.experiment()),
+            None => data_csv(s.lab.experiment()),
+        });
         report(match text {
             Some(t) => {
                 save_text("imlab-data.csv", "text/csv", &t).map(|()| "Saved imlab-data.csv.".into())

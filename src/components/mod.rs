@@ -19,6 +19,7 @@ pub mod header;
 pub mod job_controls;
 pub mod loss;
 pub mod metric_curves;
+pub mod multilabel;
 pub mod per_class;
 pub mod point_edits;
 pub mod pseudo_labels;

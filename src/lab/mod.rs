@@ -14,6 +14,7 @@ mod feature_space;
 mod grid;
 mod internals;
 mod marks;
+mod multilabel;
 mod pca;
 mod point_edit;
 mod projection;
@@ -31,6 +32,9 @@ pub use feature_space::{FeatureMode, FeatureProjector, FeatureView};
 pub use grid::{DecisionGrid, GRID_SIZE};
 pub use internals::SamplerInternals;
 pub use marks::{Mark, Marks, PointRef};
+pub use multilabel::{
+    label_name, label_set_name, ranked_label_sets, MultilabelLab, MultilabelView, PlanePoint,
+};
 pub use point_edit::{
     drop_edits_on_new_data, dropped_note, with_point_added, with_point_removed, without_edits,
 };

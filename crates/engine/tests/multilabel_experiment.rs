@@ -232,7 +232,7 @@ fn each_trainer_refuses_the_other_task() {
     let err = Experiment::new(ml).err().unwrap();
     assert!(
         err.to_string()
-            .contains("multi-label experiments run in the CLI for now"),
+            .contains("this trainer is the multi-class one"),
         "{err}"
     );
     let err = MultilabelExperiment::new(ExperimentConfig::default())

@@ -9,6 +9,14 @@ use super::form::{leaf, variant};
 use super::SetupCtx;
 
 pub fn body(ctx: SetupCtx, root: &Value) -> AnyView {
+    if super::task::is_multilabel(root) {
+        return view! {
+            {super::form::fields(ctx, root, &path(&["multilabel", "data"]), "multilabel_data", &["kind"])}
+            {leaf(ctx, root, path(&["test_fraction"]), "")}
+            {leaf(ctx, root, path(&["seed"]), "")}
+        }
+        .into_any();
+    }
     let generated = get(root, &path(&["dataset", "source"])).is_none();
     let generator = generated.then(|| {
         view! {

@@ -2,6 +2,7 @@
 //! fields), keyed by the field that holds the choice and the variant's tag. Everything else starts
 //! from the engine's own defaults (see `edit::switch_variant`).
 
+use imlab_engine::multilabel::loss::MultilabelLossSpec;
 use imlab_engine::optim::{LrSchedule, OptimizerSpec};
 use serde_json::{json, Value};
 
@@ -52,6 +53,21 @@ pub fn for_variant(field: &str, tag: &str) -> Option<Value> {
         ("source", "bundled") => {
             Some(json!({"kind": "bundled", "name": "breast_cancer", "standardize": true}))
         }
+        // Multi-label losses with required parameters: the papers' and reference code's values.
+        ("loss", "weighted_bce") => {
+            Some(json!({"kind": "weighted_bce", "pos_weight": "negatives_over_positives"}))
+        }
+        ("loss", "class_balanced_bce") => {
+            Some(json!({"kind": "class_balanced_bce", "beta": 0.999}))
+        }
+        ("loss", "focal_bce") => Some(json!({"kind": "focal_bce", "gamma": 2.0})),
+        ("loss", "asymmetric") => {
+            serde_json::to_value(MultilabelLossSpec::asymmetric_default()).ok()
+        }
+        ("loss", "distribution_balanced") => {
+            serde_json::to_value(MultilabelLossSpec::distribution_balanced_default()).ok()
+        }
+        ("label_frequencies", "step") => Some(json!({"kind": "step", "rho": 10.0, "mu": 0.4})),
         _ => None,
     }
 }

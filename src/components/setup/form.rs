@@ -44,6 +44,21 @@ fn humanize(name: &str) -> String {
     }
 }
 
+/// The catalog used for the choice at `path`: the multi-label one under `multilabel.`, else by
+/// the field that holds it.
+fn catalog_at(path: &[String]) -> &'static [Entry] {
+    let field = path.last().map(String::as_str).unwrap_or("");
+    if path.first().is_some_and(|p| p == "multilabel") {
+        return match field {
+            "loss" => catalog::multilabel::LOSSES,
+            "sampler" => catalog::multilabel::SAMPLERS,
+            "label_frequencies" => catalog::multilabel::LABEL_FREQUENCIES,
+            _ => &[],
+        };
+    }
+    catalog_for(field)
+}
+
 /// The catalog used for a nested choice, by the field that holds it.
 fn catalog_for(field: &str) -> &'static [Entry] {
     match field {
@@ -98,7 +113,7 @@ pub fn variant(
         let field = field.clone();
         move |tag: &str| defaults::for_variant(&field, tag)
     };
-    let entries = catalog_for(&field);
+    let entries = catalog_at(&obj_path);
     let obj = edit::get(root, &obj_path).filter(|v| v.is_object());
     let key = obj.and_then(edit::tag_key).unwrap_or("kind");
     let current = obj
@@ -222,6 +237,8 @@ fn field_label(k: &str) -> &'static str {
         "label_noise" => "Label noise",
         "lr" => "Learning-rate schedule",
         "method" => "Attack",
+        "label_frequencies" => "Label frequencies",
+        "pos_weight" => "Positive weights",
         _ => "Choice",
     }
 }
@@ -252,6 +269,7 @@ pub fn leaf(ctx: SetupCtx, root: &Value, path: Path, method: &str) -> AnyView {
         }
         Value::String(s) => {
             let options = edit::choices(&root, &path);
+            let entries = catalog_at(&path);
             let (root, path) = (root.clone(), path.clone());
             let commit = move |text: String| {
                 let mut next = root.clone();
@@ -267,7 +285,6 @@ pub fn leaf(ctx: SetupCtx, root: &Value, path: Path, method: &str) -> AnyView {
                 }
                 .into_any()
             } else {
-                let entries = catalog_for(&name);
                 let opts = options
                     .iter()
                     .map(|o| {

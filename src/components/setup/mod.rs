@@ -4,8 +4,10 @@
 //! `Controller::apply_config` (training restarts at step 0 and keeps playing). A refused change is
 //! explained next to its section and the running experiment is kept.
 //!
-//! Sections can be hidden with the link's `hide=` key; the names are `data`, `sampler`, `loss`, `model`,
-//! `training`, `robustness`, and `setup` (the whole panel); see `crate::url::HIDE_NAMES`.
+//! Sections can be hidden with the link's `hide=` key; the names are `task`, `data`, `sampler`, `loss`,
+//! `model`, `training`, `robustness`, and `setup` (the whole panel); see `crate::url::HIDE_NAMES`.
+//! With `task = multilabel` the data, resampling and loss sections show the `multilabel.` choices
+//! and the robustness section says it does not apply.
 
 pub mod data;
 pub mod defaults;
@@ -15,6 +17,7 @@ pub mod loss;
 pub mod model;
 pub mod robustness;
 pub mod sampler;
+pub mod task;
 pub mod training;
 
 use leptos::prelude::*;
@@ -50,6 +53,12 @@ impl SetupCtx {
             return self.refuse(format!("{e}. Training goes on with the previous settings."));
         }
         let current = self.ctl.ui.config.get_untracked();
+        // A change event that changes nothing (a field left after a programmatic edit fires one
+        // on blur) must not restart a run.
+        if cfg == current {
+            self.error.set(None);
+            return;
+        }
         let dropped = crate::lab::drop_edits_on_new_data(&current, &mut cfg);
         if self.ctl.apply_config(cfg) {
             if dropped > 0 {
@@ -121,6 +130,7 @@ pub fn SetupPanel() -> impl IntoView {
             hidden=move || hidden("setup")>
             <h2>"Setup"</h2>
             <p class="sub">"Every change restarts training from step 0."</p>
+            {section("task", "Task", task::body)}
             {section("data", "Data", data::body)}
             {section("sampler", "Resampling", sampler::body)}
             {section("loss", "Loss", loss::body)}

@@ -11,6 +11,12 @@ use super::SetupCtx;
 use crate::catalog::robustness::{ADVERSARIAL, ROBUST_EVAL};
 
 pub fn body(ctx: SetupCtx, root: &Value) -> AnyView {
+    if super::task::is_multilabel(root) {
+        return view! {
+            <p class="help">"Adversarial training and robust evaluation attack a multi-class loss; they are not implemented for multi-label experiments."</p>
+        }
+        .into_any();
+    }
     view! {
         {optional(ctx, root, path(&["adversarial"]), ADVERSARIAL, "adversarial")}
         {optional(ctx, root, path(&["robust_eval"]), ROBUST_EVAL, "robust_eval")}

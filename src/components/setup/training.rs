@@ -16,14 +16,19 @@ pub fn body(ctx: SetupCtx, root: &Value) -> AnyView {
         about: "After the run, re-trains the output layer (cRT: class-balanced batches; two-phase fine-tuning; virtual-feature calibration: real plus class-balanced virtual features) or, with pseudo-labels, the whole network on labeled plus pseudo-labelled rows.",
         ..crt
     };
+    let multi_class = (!super::task::is_multilabel(root)).then(|| {
+        view! {
+            {optional(ctx, root, path(&["schedule", "drw"]), DRW, "drw")}
+            {optional(ctx, root, path(&["schedule", "second_stage"]), second, "second_stage")}
+        }
+    });
     view! {
         {variant(ctx, root, path(&["optimizer"]), "Optimizer", None)}
         {leaf(ctx, root, path(&["batch_size"]), "")}
         {leaf(ctx, root, path(&["epochs"]), "")}
         {variant(ctx, root, path(&["schedule", "lr"]), "Learning-rate schedule", None)}
         {leaf(ctx, root, path(&["schedule", "warmup_epochs"]), "")}
-        {optional(ctx, root, path(&["schedule", "drw"]), DRW, "drw")}
-        {optional(ctx, root, path(&["schedule", "second_stage"]), second, "second_stage")}
+        {multi_class}
     }
     .into_any()
 }

@@ -120,7 +120,7 @@ impl Experiment {
         if config.task == super::TaskKind::Multilabel {
             return Err(EngineError::config(
                 "task",
-                "multi-label experiments run in the CLI for now (`imlab run`); this trainer is the multi-class one (`crate::multilabel::MultilabelExperiment` trains multi-label)",
+                "this trainer is the multi-class one; a multi-label config trains in `crate::multilabel::MultilabelExperiment` (the app's multi-label workspace, `imlab run`)",
             ));
         }
         let seed = config.seed;

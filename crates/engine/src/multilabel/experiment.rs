@@ -454,6 +454,30 @@ impl MultilabelExperiment {
         &self.test_truth
     }
 
+    /// Label probabilities of the training split's original rows (before the sampler), in the
+    /// order of `train`.
+    pub fn train_probabilities(&self) -> Vec<f64> {
+        self.predict_proba(&to_f32(&self.train.x), self.train.n_samples())
+    }
+
+    /// Replaces the decision rule without retraining (the app's threshold controls): the next
+    /// snapshot decides with it, and so do the epochs still to come; recorded epochs keep the
+    /// rule they were scored with. The config follows, so a link written now carries the rule.
+    pub fn set_decision(&mut self, rule: DecisionRule) -> Result<()> {
+        rule.validate(self.n_labels)?;
+        self.setup.decision = rule.clone();
+        let mut section = self.config.multilabel_setup();
+        section.decision = rule;
+        self.config.multilabel = Some(section);
+        Ok(())
+    }
+
+    /// Per-label thresholds that maximise each label's F1 on the training split's original rows
+    /// (known entries only); see [`super::tune_per_label_f1`].
+    pub fn tuned_thresholds(&self) -> Result<Vec<f64>> {
+        super::tune_per_label_f1(&self.train_probabilities(), &self.train.labels, 0.5)
+    }
+
     /// The decision rule's label sets for `probs`.
     pub fn decide(&self, probs: &[f64]) -> LabelIndicators {
         self.setup.decision.decide(probs, self.n_labels)

@@ -5,6 +5,7 @@
 //! lists what exists and what is not yet wired into the app and the GPU. Training runs in
 //! [`MultilabelExperiment`] (`task = multilabel` of `ExperimentConfig`, `imlab run`).
 
+pub mod cooccurrence;
 pub mod csv_import;
 pub mod decision;
 pub mod experiment;
@@ -16,7 +17,9 @@ pub mod measures;
 pub mod metrics;
 pub mod resample;
 pub mod setup;
+pub mod threshold_tuning;
 
+pub use cooccurrence::cooccurrence;
 pub use csv_import::{
     MultilabelColumns, MultilabelCsvError, MultilabelCsvOptions, MultilabelTable,
 };
@@ -29,3 +32,4 @@ pub use label_profile::LabelFrequencies;
 pub use labels::{LabelEntry, LabelMatrix, LabelMatrixError, MAX_GENERATOR_LABELS, MAX_LABELS};
 pub use measures::ImbalanceMeasures;
 pub use setup::{MultilabelDataSpec, MultilabelSetup};
+pub use threshold_tuning::tune_per_label_f1;
