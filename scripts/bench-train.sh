@@ -39,10 +39,22 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "${common[@]}" "${others[
   --label "scikit-learn MLPClassifier (OPENBLAS_CORETYPE unset)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
+# The multi-label row: the same network with one sigmoid per label (5 labels, BCE) beside
+# MLPClassifier fitting the same rows' indicator matrix.
+echo >&2
+echo "multi-label (5 labels, BCE / indicator targets):" >&2
+target/release/imlab bench train --multilabel --rows "$ROWS" --epochs "$EPOCHS" --batch "$BATCH" \
+  --repeat "$REPEAT" --data-out "$tmp/ml_rows.csv" >"$tmp/ml_native.json"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" tools/bench/sklearn_mlp.py \
+  --data "$tmp/ml_rows.csv" --native "$tmp/ml_native.json" --epochs "$EPOCHS" --batch "$BATCH" \
+  --repeat "$REPEAT" --label "scikit-learn MLPClassifier, indicator targets (OPENBLAS unset)"
+
 # The same experiment in the release wasm build, in headless Chromium (if dist/ is built).
 if [ -f "$ROOT/dist/index.html" ] && [ -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
   echo "wasm32 in headless Chromium (same experiment, main thread):" >&2
   (cd "$ROOT/tests/e2e" && node bench-wasm.mjs "$ROWS" "$EPOCHS" "$REPEAT")
+  echo "wasm32 in headless Chromium, multi-label (same experiment as the multi-label row):" >&2
+  (cd "$ROOT/tests/e2e" && node bench-wasm.mjs "$ROWS" "$EPOCHS" "$REPEAT" multilabel)
 else
   echo "(skipping the wasm run: build dist/ with trunk and install tests/e2e first)" >&2
 fi

@@ -56,6 +56,12 @@ pub fn install(ctl: Controller) -> Result<(), JsValue> {
     js_sys::Reflect::set(&api, &"setConfig".into(), &set_config.into_js_value())?;
     let bench = Closure::<dyn Fn(u32, u32) -> String>::new(bench_train);
     js_sys::Reflect::set(&api, &"benchTrain".into(), &bench.into_js_value())?;
+    let bench_ml = Closure::<dyn Fn(u32, u32) -> String>::new(bench_train_multilabel);
+    js_sys::Reflect::set(
+        &api,
+        &"benchTrainMultilabel".into(),
+        &bench_ml.into_js_value(),
+    )?;
     js_sys::Reflect::set(&window, &"imlab".into(), &api)?;
     Ok(())
 }
@@ -86,6 +92,36 @@ fn bench_train(rows: u32, epochs: u32) -> String {
     serde_json::json!({
         "implementation": "imlab wasm32 CPU path (this browser, main thread)",
         "train_rows": exp.train.len(),
+        "epochs": epochs,
+        "batch": exp.batch_size(),
+        "seconds": seconds,
+        "samples_epochs_per_s": samples / seconds.max(1e-9),
+    })
+    .to_string()
+}
+
+/// `window.imlab.benchTrainMultilabel(rows, epochs)`: the multi-label benchmark of
+/// `imlab bench train --multilabel` (5 labels, sigmoid head, BCE) in this wasm build; blocks the
+/// page like `benchTrain`.
+fn bench_train_multilabel(rows: u32, epochs: u32) -> String {
+    use imlab_engine::experiment::{multilabel_training_benchmark, BENCH_TEST_FRACTION};
+    use imlab_engine::multilabel::MultilabelExperiment;
+    let total = (f64::from(rows) / (1.0 - BENCH_TEST_FRACTION)).ceil() as usize;
+    let config = multilabel_training_benchmark(total, epochs.max(1) as usize, 256);
+    let mut exp = match MultilabelExperiment::new(config) {
+        Ok(e) => e,
+        Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
+    };
+    let start = crate::runner::now_ms();
+    if let Err(e) = exp.train_to_end() {
+        return serde_json::json!({ "error": e.to_string() }).to_string();
+    }
+    let seconds = (crate::runner::now_ms() - start) / 1000.0;
+    let samples = exp.step() as f64 * exp.batch_size() as f64;
+    serde_json::json!({
+        "implementation": "imlab wasm32 CPU path, multi-label (this browser, main thread)",
+        "train_rows": exp.train.n_samples(),
+        "labels": exp.n_labels(),
         "epochs": epochs,
         "batch": exp.batch_size(),
         "seconds": seconds,

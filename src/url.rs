@@ -111,7 +111,11 @@ pub fn read() -> (LinkState, ExperimentConfig) {
 /// The fragment for the running experiment, with `made_on` once the backend is known.
 fn fragment_now(ctl: Controller, link: LinkState) -> String {
     let config = ctl.ui.config.get();
-    let backend = ctl.ui.backend.with(|b| b.label.clone());
+    let backend = if ctl.ui.ml.with(Option::is_some) {
+        "CPU".to_string()
+    } else {
+        ctl.ui.backend.with(|b| b.label.clone())
+    };
     let mut info = link.info.get();
     if !backend.ends_with('…') {
         info.insert("made_on".into(), backend);

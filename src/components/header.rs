@@ -19,8 +19,16 @@ pub fn Header() -> impl IntoView {
     provide_context(ChosenPreset(RwSignal::new(None)));
     // The theme applies even when its toggle is hidden (`hide=theme`).
     theme::apply(theme::initial(), false);
-    let label = move || ui.backend.with(|b| b.label.clone());
-    let is_cpu = move || ui.backend.with(|b| b.label == "CPU");
+    // Multi-label runs train on the CPU whatever the backend (no GPU kernels for them yet).
+    let multilabel = move || ui.ml.with(Option::is_some);
+    let label = move || {
+        if multilabel() {
+            "CPU (multi-label)".to_string()
+        } else {
+            ui.backend.with(|b| b.label.clone())
+        }
+    };
+    let is_cpu = move || multilabel() || ui.backend.with(|b| b.label == "CPU");
     view! {
         <header class="topbar">
             <div class="brand">

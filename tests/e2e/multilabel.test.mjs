@@ -156,3 +156,46 @@ test('a multi-label preset tells its story, and a bad multi-label link is explai
     await app.close();
   }
 });
+
+test('multi-label bad input: partial labels drawn apart, a label left without a positive, a diverging learning rate, and the session kept', async () => {
+  const app = await openApp({ hash: '#v=2&backend=cpu&task=multilabel&multilabel.data.unknown_fraction=0.5&epochs=4', viewport: { width: 1280, height: 900 } });
+  const { page } = app;
+  try {
+    const run = await finished(page, 4);
+    // Partial labels: half of each label's positives are unknown, counted apart and never as negatives.
+    assert.ok(run.snapshot.train_unknown_entries > 0);
+    assert.equal(await text(page, 'ml-measure-unknown'), String(run.snapshot.train_unknown_entries));
+    assert.match(await page.locator('.label-plane-panel .legend').innerText(), /not annotated \(unknown: ignored by the loss\)/);
+    await screenshot(page, 'multilabel-partial-labels');
+
+    // A Setup change that leaves a label without any positive is refused with the engine's reason;
+    // the running experiment is kept.
+    const n = byId(page, 'field-multilabel-data-n-samples');
+    await n.fill('8');
+    await n.dispatchEvent('change');
+    await byId(page, 'setup-error-data').waitFor({ timeout: 10_000 });
+    assert.match(await text(page, 'setup-error-data'), /no known positive among 8 samples; raise n_samples/);
+    const kept = await report(page);
+    assert.equal(kept.config.multilabel.data.n_samples, 1000);
+    assert.equal(kept.step, run.step);
+
+    // The session is saved: opening the page without a link restores this experiment.
+    await page.goto(app.base);
+    const restored = await finished(page, 4);
+    assert.deepEqual(restored.config, run.config);
+
+    // A learning rate that diverges: caught at the step it appears, training pauses at the last
+    // good state, no NaN reaches the history.
+    const cfg = { ...run.config, optimizer: { kind: 'sgd', lr: 10, momentum: 0.99, weight_decay: 0, nesterov: false }, model: { ...run.config.model, hidden: [64, 64, 64], activation: 'gelu' } };
+    assert.equal(await page.evaluate((c) => window.imlab.setConfig(JSON.stringify(c)), cfg), 'ok');
+    if ((await byId(page, 'play-pause').getAttribute('aria-pressed')) !== 'true') await byId(page, 'play-pause').click();
+    await byId(page, 'error').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await text(page, 'error'), /training diverged at step \d+: the loss became (NaN|inf)\. Lower the learning rate and reset/);
+    assert.equal(await byId(page, 'play-pause').getAttribute('aria-pressed'), 'false');
+    const after = await report(page);
+    assert.ok(after.snapshot.history.every((h) => Number.isFinite(h.train_loss) && Number.isFinite(h.test_loss)));
+    assert.deepEqual(app.consoleErrors, [], 'no console errors');
+  } finally {
+    await app.close();
+  }
+});

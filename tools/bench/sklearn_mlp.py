@@ -6,6 +6,10 @@ Same architecture as the engine's benchmark: 2 -> 32 -> 32 -> 2, ReLU, Adam (lr 
 only for three or more classes, so the labels are given as a two-column indicator matrix: two
 logistic outputs, the same 2 -> 32 -> 32 -> 2 shape and arithmetic as the engine's two-way softmax.
 `tol=0` and `n_iter_no_change=E+1` keep it from stopping early; only `fit` is timed.
+
+With `y_0,y_1,...` columns (`imlab bench train --multilabel --data-out`) the targets are that
+indicator matrix: a multi-label fit, 2 -> 32 -> 32 -> L with one logistic output per label, as the
+engine's sigmoid head with binary cross-entropy.
 """
 
 import argparse
@@ -78,11 +82,21 @@ def main():
     ap.add_argument("--other", action="append", default=[], help="more scikit-learn JSON rows for the table")
     args = ap.parse_args()
 
+    with open(args.data) as f:
+        header = f.readline().strip().split(",")
     table = np.loadtxt(args.data, delimiter=",", skiprows=1, dtype=np.float32)
-    x = np.ascontiguousarray(table[:, :-1])
-    labels = table[:, -1].astype(np.int64)
-    y = np.zeros((len(labels), 2), dtype=np.int64)
-    y[np.arange(len(labels)), labels] = 1
+    label_cols = [i for i, h in enumerate(header) if h.startswith("y_")]
+    if label_cols:
+        # Multi-label (`imlab bench train --multilabel`): the 0/1 indicator columns as they are;
+        # MLPClassifier then has one logistic output per label and the binary log-loss (BCE).
+        x = np.ascontiguousarray(table[:, : label_cols[0]])
+        y = table[:, label_cols].astype(np.int64)
+        labels = y
+    else:
+        x = np.ascontiguousarray(table[:, :-1])
+        labels = table[:, -1].astype(np.int64)
+        y = np.zeros((len(labels), 2), dtype=np.int64)
+        y[np.arange(len(labels)), labels] = 1
 
     seconds, model = time_fit(x, y, args.epochs, args.batch, args.repeat)
     rows = len(labels)
@@ -120,13 +134,14 @@ def main():
         entries.append((s["implementation"], s["rows"], s["epochs"], s["samples_processed"],
                         s["best_s"], s["median_s"]))
     ref = sk["samples_processed"] / sk["best_s"]
-    head = f"{'implementation':<58} {'rows':>7} {'epochs':>6} {'best s':>8} {'median s':>8} " \
+    width = max([58] + [len(e[0]) for e in entries])
+    head = f"{'implementation':<{width}} {'rows':>7} {'epochs':>6} {'best s':>8} {'median s':>8} " \
            f"{'samples·epochs/s':>17} {'ratio':>6}"
     print(head)
     print("-" * len(head))
     for name, r, e, samples, best, median in entries:
         rate = samples / best
-        print(f"{name:<58} {r:>7} {e:>6} {best:>8.3f} {median:>8.3f} {rate:>17,.0f} {rate / ref:>6.2f}")
+        print(f"{name:<{width}} {r:>7} {e:>6} {best:>8.3f} {median:>8.3f} {rate:>17,.0f} {rate / ref:>6.2f}")
     print()
     print("samples·epochs/s uses the best run; ratio is to the last scikit-learn row.")
     print(f"native: {nat['steps']} steps of {nat['batch']} (the remainder of each epoch is dropped); "

@@ -3,6 +3,10 @@
 //! `scripts/bench-train.sh` runs it beside scikit-learn's `MLPClassifier` on the same rows
 //! (`--data-out`) and prints the comparison table.
 //!
+//! `--multilabel` times the multi-label path instead (`MultilabelExperiment`, 5 labels, one sigmoid
+//! each, BCE; `--data-out` then writes `x0,x1,y_0,…,y_4`, which `MLPClassifier` fits as indicator
+//! targets).
+//!
 //! `--adversarial fgsm|pgd-N` times adversarial training instead (`crate::adversarial` of the engine:
 //! L∞, ε = 0.1, random start, λ = 1): each step then adds N forward and input-gradient passes over
 //! the batch for the attack, so the rate falls to roughly 1/(N + 1) of clean training's.
@@ -21,7 +25,7 @@ use imlab_engine::experiment::{
 /// Largest dataset the engine generates (`dataset::MAX_ROWS`), training and test rows together.
 const MAX_TOTAL_ROWS: usize = 200_000;
 
-const USAGE: &str = "usage: imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--adversarial fgsm|pgd-N] [--data-out FILE.csv]";
+const USAGE: &str = "usage: imlab bench train [--rows N] [--epochs E] [--batch B] [--repeat R] [--adversarial fgsm|pgd-N | --multilabel] [--data-out FILE.csv]";
 
 pub fn main(argv: &[String]) -> Result<(), String> {
     match argv.split_first() {
@@ -41,7 +45,7 @@ fn train(argv: &[String]) -> Result<(), String> {
             "data-out",
             "adversarial",
         ],
-        &[],
+        &["multilabel"],
     )?;
     let rows = args.parsed::<usize>("rows")?.unwrap_or(100_000);
     let epochs = args.parsed::<usize>("epochs")?.unwrap_or(5);
@@ -63,6 +67,14 @@ fn train(argv: &[String]) -> Result<(), String> {
              at most {MAX_TOTAL_ROWS} rows with the test split), got {rows}",
             (MAX_TOTAL_ROWS as f64 * (1.0 - TEST_FRACTION)) as usize
         ));
+    }
+    if args.has("multilabel") {
+        if args.get("adversarial").is_some() {
+            return Err(
+                "--adversarial times multi-class training; leave it out with --multilabel".into(),
+            );
+        }
+        return train_multilabel(&args, total, epochs, batch, repeat);
     }
     let mut config = bench_config(total, epochs, batch);
     let adversarial = args.get("adversarial").map(parse_adversarial).transpose()?;
@@ -89,10 +101,7 @@ fn train(argv: &[String]) -> Result<(), String> {
     }
     let steps = exp.step();
     let samples = steps as usize * exp.batch_size();
-    let mut sorted = seconds.clone();
-    sorted.sort_by(f64::total_cmp);
-    let best = sorted[0];
-    let median = sorted[sorted.len() / 2];
+    let (best, median) = best_and_median(&seconds);
     let cpu_best = cpu_seconds.iter().copied().min_by(f64::total_cmp);
     let snap = exp.snapshot();
     let mut out = serde_json::json!({
@@ -128,6 +137,103 @@ fn train(argv: &[String]) -> Result<(), String> {
         serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
     );
     Ok(())
+}
+
+/// Median and best of the timed repetitions.
+fn best_and_median(seconds: &[f64]) -> (f64, f64) {
+    let mut sorted = seconds.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    (sorted[0], sorted[sorted.len() / 2])
+}
+
+/// `--multilabel`: the same timing of `MultilabelExperiment::train_step` on the multi-label
+/// benchmark (`multilabel_training_benchmark`: 5 labels, one sigmoid each, BCE).
+fn train_multilabel(
+    args: &Args,
+    total: usize,
+    epochs: usize,
+    batch: usize,
+    repeat: usize,
+) -> Result<(), String> {
+    use imlab_engine::experiment::multilabel_training_benchmark;
+    use imlab_engine::multilabel::MultilabelExperiment;
+    let config = multilabel_training_benchmark(total, epochs, batch);
+    let mut seconds = Vec::with_capacity(repeat);
+    let mut cpu_seconds = Vec::with_capacity(repeat);
+    let mut outcome = None;
+    for _ in 0..repeat {
+        let mut exp = MultilabelExperiment::new(config.clone()).map_err(|e| e.to_string())?;
+        let cpu_start = thread_cpu_seconds();
+        let start = Instant::now();
+        exp.train_to_end().map_err(|e| e.to_string())?;
+        seconds.push(start.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_seconds()) {
+            cpu_seconds.push(b - a);
+        }
+        outcome = Some(exp);
+    }
+    let exp = outcome.expect("repeat ≥ 1");
+    let train = &exp.resampled.data;
+    if let Some(path) = args.get("data-out") {
+        let x: Vec<f32> = train.x.iter().map(|&v| v as f32).collect();
+        let y = train.labels.to_indicators().map_err(|e| e.to_string())?;
+        write_indicator_rows(path, &x, &y.bits, train.n_features, y.n_labels)?;
+    }
+    let steps = exp.step();
+    let samples = steps as usize * exp.batch_size();
+    let (best, median) = best_and_median(&seconds);
+    let cpu_best = cpu_seconds.iter().copied().min_by(f64::total_cmp);
+    let snap = exp.snapshot().map_err(|e| e.to_string())?;
+    let out = serde_json::json!({
+        "implementation": format!("imlab native CPU (MultilabelExperiment::train_step, 1 thread, {} labels)", exp.n_labels()),
+        "task": "multilabel",
+        "labels": exp.n_labels(),
+        "train_rows": train.n_samples(),
+        "epochs": epochs,
+        "batch": exp.batch_size(),
+        "steps": steps,
+        "samples_processed": samples,
+        "seconds": seconds,
+        "best_s": best,
+        "median_s": median,
+        "samples_epochs_per_s_best": samples as f64 / best,
+        "samples_epochs_per_s_median": samples as f64 / median,
+        "cpu_seconds": cpu_seconds,
+        "cpu_best_s": cpu_best,
+        "samples_epochs_per_cpu_s_best": cpu_best.map(|c| samples as f64 / c),
+        "final_train_loss": snap.train_loss,
+        "test_micro_f1": snap.metrics.f1.micro.value(),
+        "test_macro_f1": snap.metrics.f1.macro_.value(),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+/// Multi-label training rows as CSV (`x0,…,y_0,…`, 0/1 indicators).
+fn write_indicator_rows(
+    path: &str,
+    x: &[f32],
+    bits: &[bool],
+    d: usize,
+    l: usize,
+) -> Result<(), String> {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(bits.len() * 4 + x.len() * 12);
+    let mut header: Vec<String> = (0..d).map(|j| format!("x{j}")).collect();
+    header.extend((0..l).map(|j| format!("y_{j}")));
+    let _ = writeln!(text, "{}", header.join(","));
+    for (row, labels) in x.chunks_exact(d).zip(bits.chunks_exact(l)) {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|v| v.to_string())
+            .chain(labels.iter().map(|&b| u8::from(b).to_string()))
+            .collect();
+        let _ = writeln!(text, "{}", cells.join(","));
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write `{path}`: {e}"))
 }
 
 /// `fgsm` or `pgd-N` (N steps): adversarial training under L∞, ε = 0.1, random start, λ = 1.
@@ -208,6 +314,40 @@ mod tests {
             exp.model().n_params(),
             2 * 32 + 32 + 32 * 32 + 32 + 32 * 2 + 2
         );
+    }
+
+    #[test]
+    fn multilabel_bench_is_the_same_network_with_a_sigmoid_per_label() {
+        use imlab_engine::experiment::multilabel_training_benchmark;
+        use imlab_engine::multilabel::MultilabelExperiment;
+        let total = (10_000f64 / (1.0 - TEST_FRACTION)).ceil() as usize;
+        let config = multilabel_training_benchmark(total, 1, 256);
+        config.validate().expect("valid");
+        let exp = MultilabelExperiment::new(config).expect("builds");
+        assert_eq!(exp.n_labels(), 5);
+        assert!(exp.train.n_samples().abs_diff(10_000) <= 2);
+        assert_eq!(
+            exp.model().n_params(),
+            2 * 32 + 32 + 32 * 32 + 32 + 32 * 5 + 5
+        );
+        let dir = std::env::temp_dir().join(format!("imlab-bench-ml-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("rows.csv");
+        let path = path.to_str().unwrap();
+        write_indicator_rows(
+            path,
+            &[0.5, -1.25, 2.0, 3.0],
+            &[true, false, false, true],
+            2,
+            2,
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        assert_eq!(text, "x0,x1,y_0,y_1\n0.5,-1.25,1,0\n2,3,0,1\n");
+        let err =
+            train(&["--multilabel".into(), "--adversarial".into(), "fgsm".into()]).unwrap_err();
+        assert!(err.contains("--multilabel"), "{err}");
+        std::fs::remove_dir_all(dir).ok();
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod snapshot;
 mod stages;
 mod task;
 
-pub use benchmark::{training_benchmark, BENCH_TEST_FRACTION};
+pub use benchmark::{multilabel_training_benchmark, training_benchmark, BENCH_TEST_FRACTION};
 pub use class_aware::class_aware_epoch;
 pub use config::{BackendChoice, ExperimentConfig, CONFIG_VERSION, MAX_BATCH, MAX_EPOCHS};
 pub use runner::{Experiment, TrainState};
