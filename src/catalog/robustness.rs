@@ -10,6 +10,14 @@ pub const ADVERSARIAL: Entry = entry(
     "https://arxiv.org/abs/1706.06083",
 );
 
+pub const REWEIGHTING: Entry = entry(
+    "class_weights",
+    "Class weights in the adversarial term",
+    "Weights each row's adversarial loss by its class (the clean term keeps the loss's own weights): the rare classes, whose robustness suffers most, count more.",
+    "Wang et al. 2022, Imbalanced Adversarial Training with Reweighting",
+    "https://arxiv.org/abs/2107.13639",
+);
+
 pub const ROBUST_EVAL: Entry = plain(
     "robust_eval",
     "Robust evaluation",

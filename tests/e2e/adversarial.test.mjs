@@ -3,6 +3,7 @@
 // adversarial training switched on in Setup restarts training and says so in the link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { imlabRun } from './cli.mjs';
 import { byId, openApp, screenshot, snapshot } from './harness.mjs';
 
 const pct = (v) => (v === null || v === undefined ? 'undefined' : `${(v * 100).toFixed(1)}%`);
@@ -41,6 +42,19 @@ test('disparity panel: clean and robust recall per class from robust_eval; adver
       const s = JSON.parse(window.imlab.snapshot());
       return s.config.adversarial?.attack?.epsilon === 0.3 && s.epoch >= 2;
     }, null, { timeout: 60_000 });
+    // The reweighting remedy: class weights inside the adversarial term, from Setup too.
+    await byId(page, 'field-adversarial-class-weights').check();
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('adversarial.class_weights.scheme=inverse_frequency'), null, { timeout: 10_000 });
+    await byId(page, 'field-adversarial-class-weights-scheme').selectOption('sklearn_balanced');
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('adversarial.class_weights.scheme=sklearn_balanced'), null, { timeout: 10_000 });
+    if ((await byId(page, 'play-pause').getAttribute('aria-pressed')) !== 'true') await byId(page, 'play-pause').click();
+    const reweighted = await page.waitForFunction(() => {
+      const s = JSON.parse(window.imlab.snapshot());
+      return s.config.adversarial?.class_weights?.scheme === 'sklearn_balanced' && s.epoch >= 2 ? s : null;
+    }, null, { timeout: 60_000 }).then((h) => h.jsonValue());
+    const native = imlabRun(await page.evaluate(() => location.hash), 2);
+    const strip = (h) => ({ epoch: h.epoch, step: h.step, train_loss: h.train_loss, test_loss: h.test_loss, balanced_accuracy: h.balanced_accuracy });
+    assert.deepEqual(reweighted.history.slice(0, 2).map(strip), native.history.map(strip), 'the reweighted run is imlab run --link\'s');
     await byId(page, 'setup-robustness').scrollIntoViewIfNeeded();
     await screenshot(page, 'setup-robustness');
     assert.equal(await byId(page, 'error').isVisible().catch(() => false), false, 'no error');

@@ -46,7 +46,7 @@ pub fn for_variant(field: &str, tag: &str) -> Option<Value> {
             Some(json!({"kind": "linear", "n_max": 500, "rho": 10.0, "classes": 2}))
         }
         // Cao et al.'s β for effective-number weights.
-        ("weights", "effective_number") => {
+        ("weights" | "class_weights", "effective_number") => {
             Some(json!({"scheme": "effective_number", "beta": 0.9999}))
         }
         ("label_noise", "uniform" | "toward_majority") => Some(json!({"kind": tag, "rate": 0.1})),

@@ -64,7 +64,7 @@ fn catalog_for(field: &str) -> &'static [Entry] {
     match field {
         "sampler" => catalog::samplers::SAMPLERS,
         "loss" => catalog::losses::LOSSES,
-        "weights" => catalog::training::CLASS_WEIGHTS,
+        "weights" | "class_weights" => catalog::training::CLASS_WEIGHTS,
         "head" => catalog::models::HEADS,
         "activation" => catalog::models::ACTIVATIONS,
         "counts" | "subsample" => catalog::datasets::PROFILES,
@@ -238,6 +238,7 @@ fn field_label(k: &str) -> &'static str {
         "lr" => "Learning-rate schedule",
         "method" => "Attack",
         "label_frequencies" => "Label frequencies",
+        "class_weights" => "Class weights (adversarial term)",
         "pos_weight" => "Positive weights",
         _ => "Choice",
     }
