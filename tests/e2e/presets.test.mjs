@@ -15,6 +15,8 @@ const EXPECT = {
   'thresholding-recovers-recall': (c) => c.posthoc.kind === 'threshold' && c.posthoc.threshold === 0.1,
   'label-noise-long-tail': (c) => c.dataset.label_noise?.kind === 'toward_majority' && c.loss.kind === 'weighted_ce',
   'minority-collapse': (c) => c.dataset.counts.classes === 6 && c.optimizer.kind === 'sgd' && c.optimizer.weight_decay === 0.05,
+  'multilabel-rare-labels-vanish': (c) => c.task === 'multilabel' && c.multilabel.loss.kind === 'bce' && c.multilabel.data.n_labels === 6,
+  'multilabel-asl-thresholds': (c) => c.task === 'multilabel' && c.multilabel.loss.kind === 'asymmetric' && c.multilabel.loss.gamma_neg === 4,
 };
 
 test('every preset applies, explains itself and updates the URL', async () => {

@@ -174,7 +174,7 @@ pub fn LabelScoresPanel() -> impl IntoView {
             <h2 id="ml-scores-title">"Scores " <span class="sub">"(test split)"</span></h2>
             <p class="ml-rarest">"Rarest label's recall " <strong data-testid="ml-rarest-recall">{rarest}</strong></p>
             <table class="ml-score-table"><tbody>{rows}</tbody></table>
-            <p class="hint">"* undefined for some rows or labels (0/0, e.g. a sample with no true and no predicted label): scikit-learn's value, which counts those as 0 (zero_division=0). Hover for the reason."</p>
+            <p class="hint ml-footnote">"* undefined for some rows or labels (0/0, e.g. a sample with no true and no predicted label): scikit-learn's value, which counts those as 0 (zero_division=0). Hover for the reason."</p>
             <h3>"Imbalance of the labels"</h3>
             {measures}
         </section>
