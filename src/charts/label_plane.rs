@@ -10,7 +10,7 @@ use super::boundary::draw_decision_line;
 use super::canvas::{context_2d, fit_to_css};
 use super::marks;
 use super::palette::{class_css, class_rgb};
-use crate::lab::{DecisionGrid, PlanePoint};
+use crate::lab::{DecisionGrid, MultilabelInternals, PlanePoint};
 
 /// Which picture the plot shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +33,8 @@ pub struct LabelPlaneScene<'a> {
     pub mode: PlaneMode,
     /// The label sets that get their own colour, in colour order (the rest are grey).
     pub coloured_sets: &'a [Vec<usize>],
+    /// Drawn when `Some` (the overlay toggle is on).
+    pub internals: Option<&'a MultilabelInternals>,
 }
 
 /// Grey for label sets outside the coloured ones.
@@ -90,7 +92,50 @@ pub fn draw_label_plane(
             draw_decision_line(&ctx, &region, n, w, h, dpr);
         }
     }
+    if let Some(i) = scene.internals {
+        draw_internals(&ctx, scene.grid, i, w, h, dpr)?;
+    }
     draw_points(&ctx, scene, w, h, dpr)
+}
+
+/// Under the points: removed rows as grey squares, MLSMOTE's segments (seed to neighbour) as thin
+/// lines, cloned samples as a second ring.
+fn draw_internals(
+    ctx: &CanvasRenderingContext2d,
+    grid: &DecisionGrid,
+    i: &MultilabelInternals,
+    w: f64,
+    h: f64,
+    dpr: f64,
+) -> Result<(), JsValue> {
+    let r = marks::radius(w, h, dpr);
+    let place = |(x, y): (f64, f64)| {
+        let (u, v) = grid.to_unit(x, y);
+        (u * w, v * h)
+    };
+    ctx.set_stroke_style_str("rgba(107, 114, 128, 0.8)");
+    ctx.set_line_width(dpr);
+    for &p in &i.removed {
+        let (x, y) = place(p);
+        ctx.stroke_rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+    }
+    ctx.set_stroke_style_str("rgba(17, 24, 39, 0.45)");
+    ctx.begin_path();
+    for [a, _, b] in &i.segments {
+        let ((ax, ay), (bx, by)) = (place(*a), place(*b));
+        ctx.move_to(ax, ay);
+        ctx.line_to(bx, by);
+    }
+    ctx.stroke();
+    ctx.set_stroke_style_str("rgba(17, 24, 39, 0.85)");
+    ctx.set_line_width(1.4 * dpr);
+    for &(p, _) in &i.cloned {
+        let (x, y) = place(p);
+        ctx.begin_path();
+        ctx.arc(x, y, r * 1.7, 0.0, std::f64::consts::TAU)?;
+        ctx.stroke();
+    }
+    Ok(())
 }
 
 fn draw_points(

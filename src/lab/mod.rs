@@ -15,6 +15,7 @@ mod grid;
 mod internals;
 mod marks;
 mod multilabel;
+mod multilabel_internals;
 mod pca;
 mod point_edit;
 mod projection;
@@ -35,6 +36,7 @@ pub use marks::{Mark, Marks, PointRef};
 pub use multilabel::{
     label_name, label_set_name, ranked_label_sets, MultilabelLab, MultilabelView, PlanePoint,
 };
+pub use multilabel_internals::MultilabelInternals;
 pub use point_edit::{
     drop_edits_on_new_data, dropped_note, with_point_added, with_point_removed, without_edits,
 };

@@ -208,6 +208,15 @@ impl MultilabelLab {
         (originals, added)
     }
 
+    /// What the sampler did, for the plot's overlay (empty without a sampler).
+    pub fn internals(&self) -> super::MultilabelInternals {
+        super::MultilabelInternals::of(
+            &self.exp.train,
+            &self.exp.resampled,
+            &self.view.snapshot.train_measures,
+        )
+    }
+
     /// What `window.imlab.multilabel()` and, in multi-label mode, `window.imlab.snapshot()`
     /// return.
     pub fn report_json(&self, backend: &str) -> String {

@@ -199,3 +199,32 @@ test('multi-label bad input: partial labels drawn apart, a label left without a 
     await app.close();
   }
 });
+
+test("the multi-label samplers' internals: MLSMOTE's segments, ML-RUS's removed rows", async () => {
+  const app = await openApp({ hash: '#v=2&backend=cpu&task=multilabel&multilabel.sampler.kind=mlsmote&epochs=2', viewport: { width: 1280, height: 900 } });
+  const { page } = app;
+  try {
+    const smote = await finished(page, 2);
+    assert.ok(smote.snapshot.added_rows > 0);
+    const summary = byId(page, 'ml-internals-summary');
+    await summary.waitFor({ timeout: 10_000 });
+    assert.match(await summary.innerText(), new RegExp(`${smote.snapshot.added_rows} synthetic rows, each on the segment from a sample of a minority label`));
+    assert.match(await summary.innerText(), /Minority labels \(IRLbl above MeanIR = [\d.]+\): [A-E]/);
+    await byId(page, 'ml-plane').scrollIntoViewIfNeeded();
+    await screenshot(page, 'multilabel-mlsmote-internals');
+    await byId(page, 'ml-sampler-internals').uncheck();
+    assert.equal(await byId(page, 'ml-sampler-internals').isChecked(), false);
+
+    await byId(page, 'field-multilabel-sampler-kind').selectOption('ml_rus');
+    const rus = await page.waitForFunction(() => {
+      const x = JSON.parse(window.imlab.multilabel());
+      return x.config.multilabel.sampler.kind === 'ml_rus' && x.step === x.total_steps ? x : null;
+    }, null, { timeout: 60_000 }).then((h) => h.jsonValue());
+    const removed = rus.snapshot.train_rows - rus.snapshot.resampled_rows;
+    assert.ok(removed > 0);
+    assert.match(await summary.innerText(), new RegExp(`${removed} rows removed from the bags of majority labels`));
+    assert.deepEqual(app.consoleErrors, [], 'no console errors');
+  } finally {
+    await app.close();
+  }
+});

@@ -42,9 +42,11 @@ pub fn LabelPlanePanel() -> impl IntoView {
         .flatten()
         .unwrap_or_default()
     });
+    let show_internals = RwSignal::new(true);
     Effect::new(move |_| {
         ui.revision.track();
         let mode = mode.get();
+        let internals_on = show_internals.get();
         let coloured: Vec<Vec<usize>> = sets.with(|s| {
             s.iter()
                 .take(COLOURED_SETS)
@@ -55,6 +57,7 @@ pub fn LabelPlanePanel() -> impl IntoView {
         ctl.with_session(|s| {
             let Some(ml) = s.ml.as_ref() else { return };
             let (train, added) = ml.points();
+            let internals = internals_on.then(|| ml.internals());
             let scene = LabelPlaneScene {
                 grid: ml.grid(),
                 probs: ml.grid_probs(),
@@ -64,6 +67,7 @@ pub fn LabelPlanePanel() -> impl IntoView {
                 added: &added,
                 mode,
                 coloured_sets: &coloured,
+                internals: internals.as_ref(),
             };
             if let Err(e) = draw_label_plane(&el, &scene) {
                 leptos::logging::warn!("multi-label plot not drawn: {e:?}");
@@ -157,6 +161,12 @@ pub fn LabelPlanePanel() -> impl IntoView {
         }
     }
     };
+    let summary = Memo::new(move |_| {
+        ui.revision.track();
+        ctl.with_session(|s| s.ml.as_ref().map(|ml| ml.internals().summary))
+            .flatten()
+            .unwrap_or_default()
+    });
     view! {
         <section class="panel boundary-panel label-plane-panel" aria-labelledby="ml-plane-title">
             <h2 id="ml-plane-title">"Labels over the plane " <span class="sub">"(training split)"</span></h2>
@@ -171,6 +181,19 @@ pub fn LabelPlanePanel() -> impl IntoView {
                     aria-label="The chosen label's probability over the plane with its decision region outlined, and the training points: positives filled, negatives as rings, unknown entries as crosses; or every point coloured by its label set"></canvas>
             </div>
             <ul class="legend">{legend}</ul>
+            <Show when=move || summary.with(|s| !s.is_empty())>
+                <div class="internals">
+                    <label>
+                        <input type="checkbox" data-testid="ml-sampler-internals"
+                            prop:checked=move || show_internals.get()
+                            on:change=move |ev| show_internals.set(event_target_checked(&ev))/>
+                        " Show the sampler's internals"
+                    </label>
+                    <ul class="internals-summary" data-testid="ml-internals-summary">
+                        {move || summary.get().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
             <p class="hint">"Multi-label training runs on the CPU path in this page (no WebGPU kernels for the sigmoid head yet)."</p>
         </section>
     }
