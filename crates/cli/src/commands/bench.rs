@@ -80,22 +80,11 @@ fn train(argv: &[String]) -> Result<(), String> {
     let adversarial = args.get("adversarial").map(parse_adversarial).transpose()?;
     config.adversarial = adversarial.clone();
 
-    let mut seconds = Vec::with_capacity(repeat);
-    let mut cpu_seconds = Vec::with_capacity(repeat);
-    let mut outcome = None;
-    for _ in 0..repeat {
-        // Data generation, split and initialisation are set-up, not training: outside the timer.
-        let mut exp = Experiment::new(config.clone()).map_err(|e| e.to_string())?;
-        let cpu_start = thread_cpu_seconds();
-        let start = Instant::now();
-        exp.train_to_end().map_err(|e| e.to_string())?;
-        seconds.push(start.elapsed().as_secs_f64());
-        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_seconds()) {
-            cpu_seconds.push(b - a);
-        }
-        outcome = Some(exp);
-    }
-    let exp = outcome.expect("repeat ≥ 1");
+    let (exp, seconds, cpu_seconds) = time_runs(
+        repeat,
+        || Experiment::new(config.clone()).map_err(|e| e.to_string()),
+        |e| e.train_to_end().map_err(|e| e.to_string()),
+    )?;
     if let Some(path) = args.get("data-out") {
         write_rows(path, exp.train_x(), exp.train_y(), exp.train.n_features)?;
     }
@@ -139,6 +128,31 @@ fn train(argv: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Builds and trains `repeat` experiments, timing only the training (data generation, split and
+/// initialisation are set-up, outside the timer); returns the last experiment with the wall and
+/// thread-CPU seconds of each run.
+fn time_runs<E>(
+    repeat: usize,
+    build: impl Fn() -> Result<E, String>,
+    train: impl Fn(&mut E) -> Result<(), String>,
+) -> Result<(E, Vec<f64>, Vec<f64>), String> {
+    let mut seconds = Vec::with_capacity(repeat);
+    let mut cpu_seconds = Vec::with_capacity(repeat);
+    let mut outcome = None;
+    for _ in 0..repeat.max(1) {
+        let mut exp = build()?;
+        let cpu_start = thread_cpu_seconds();
+        let start = Instant::now();
+        train(&mut exp)?;
+        seconds.push(start.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_seconds()) {
+            cpu_seconds.push(b - a);
+        }
+        outcome = Some(exp);
+    }
+    Ok((outcome.expect("at least one run"), seconds, cpu_seconds))
+}
+
 /// Median and best of the timed repetitions.
 fn best_and_median(seconds: &[f64]) -> (f64, f64) {
     let mut sorted = seconds.to_vec();
@@ -158,21 +172,11 @@ fn train_multilabel(
     use imlab_engine::experiment::multilabel_training_benchmark;
     use imlab_engine::multilabel::MultilabelExperiment;
     let config = multilabel_training_benchmark(total, epochs, batch);
-    let mut seconds = Vec::with_capacity(repeat);
-    let mut cpu_seconds = Vec::with_capacity(repeat);
-    let mut outcome = None;
-    for _ in 0..repeat {
-        let mut exp = MultilabelExperiment::new(config.clone()).map_err(|e| e.to_string())?;
-        let cpu_start = thread_cpu_seconds();
-        let start = Instant::now();
-        exp.train_to_end().map_err(|e| e.to_string())?;
-        seconds.push(start.elapsed().as_secs_f64());
-        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_seconds()) {
-            cpu_seconds.push(b - a);
-        }
-        outcome = Some(exp);
-    }
-    let exp = outcome.expect("repeat ≥ 1");
+    let (exp, seconds, cpu_seconds) = time_runs(
+        repeat,
+        || MultilabelExperiment::new(config.clone()).map_err(|e| e.to_string()),
+        |e| e.train_to_end().map_err(|e| e.to_string()),
+    )?;
     let train = &exp.resampled.data;
     if let Some(path) = args.get("data-out") {
         let x: Vec<f32> = train.x.iter().map(|&v| v as f32).collect();
